@@ -1,0 +1,220 @@
+// The geometry of a view, apart from its memory: itemsize, shape, strides and suboffsets. This is
+// the one place that knows contiguity, extents and how indices become byte positions; copying and
+// walking (RowCursor, ViewCopier) build on it.
+//
+// Invariants: 0 <= NDim <= MaxNDim; Shape, Strides and (when present) Suboffsets have NDim entries;
+// every shape entry is >= 0 and product(shape) * ItemSize fits in a long; ItemSize > 0. The arrays
+// are owned by the layout and never change. Contiguity follows CPython's PyBuffer_IsContiguous: a
+// view with suboffsets is never contiguous, an empty view always is, and dimensions of length 1 do
+// not constrain their stride.
+using System;
+using NewBuffer.Memory;
+
+namespace NewBuffer.Geometry;
+
+/// <summary>Itemsize, shape, strides and suboffsets of a view; immutable.</summary>
+public sealed class ViewLayout
+{
+    /// <summary>The most dimensions a view may have (CPython's <c>PyBUF_MAX_NDIM</c>).</summary>
+    public const int MaxNDim = 64;
+
+    private readonly long[] _shape;
+    private readonly long[] _strides;
+    private readonly long[]? _suboffsets;
+
+    /// <summary>A layout from the given values, which are copied.</summary>
+    /// <exception cref="ArgumentException">The values break an invariant (callers verify views first).</exception>
+    public ViewLayout(long itemSize, ReadOnlySpan<long> shape, ReadOnlySpan<long> strides, long[]? suboffsets = null)
+        : this(itemSize, shape.ToArray(), strides.ToArray(), (long[]?)suboffsets?.Clone())
+    {
+    }
+
+    private ViewLayout(long itemSize, long[] shape, long[] strides, long[]? suboffsets)
+    {
+        if (itemSize <= 0 || shape.Length > MaxNDim || strides.Length != shape.Length
+            || (suboffsets is not null && suboffsets.Length != shape.Length))
+        {
+            throw new ArgumentException("Inconsistent view layout.");
+        }
+
+        long count = 1;
+        foreach (long n in shape)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(n, nameof(shape));
+            count = checked(count * n);
+        }
+
+        ItemSize = itemSize;
+        ItemCount = count;
+        ByteLength = checked(count * itemSize);
+        _shape = shape;
+        _strides = strides;
+        _suboffsets = suboffsets;
+        IsCContiguous = suboffsets is null && (count == 0 || HasContiguousStrides(Order.C));
+        IsFContiguous = suboffsets is null && (count == 0 || HasContiguousStrides(Order.Fortran));
+    }
+
+    /// <summary>Bytes per element.</summary>
+    public long ItemSize { get; }
+
+    /// <summary>The number of dimensions.</summary>
+    public int NDim => _shape.Length;
+
+    /// <summary>Elements per dimension.</summary>
+    public ReadOnlySpan<long> Shape => _shape;
+
+    /// <summary>Bytes between consecutive elements of each dimension; may be negative or zero.</summary>
+    public ReadOnlySpan<long> Strides => _strides;
+
+    /// <summary>Per-dimension suboffsets (PIL-style indirection), or empty when the view has none.</summary>
+    public ReadOnlySpan<long> Suboffsets => _suboffsets;
+
+    /// <summary>True when the view carries a suboffsets array (even one with no dereferencing entry).</summary>
+    public bool HasSuboffsets => _suboffsets is not null;
+
+    /// <summary>product(shape).</summary>
+    public long ItemCount { get; }
+
+    /// <summary>product(shape) * itemsize: the view's <c>len</c>.</summary>
+    public long ByteLength { get; }
+
+    /// <summary>Elements are in row-major order with no gaps (<c>PyBuffer_IsContiguous(view, 'C')</c>).</summary>
+    public bool IsCContiguous { get; }
+
+    /// <summary>Elements are in column-major order with no gaps (<c>PyBuffer_IsContiguous(view, 'F')</c>).</summary>
+    public bool IsFContiguous { get; }
+
+    /// <summary>C- or Fortran-contiguous.</summary>
+    public bool IsAnyContiguous => IsCContiguous || IsFContiguous;
+
+    /// <summary>A C- or Fortran-contiguous layout of the given shape.</summary>
+    public static ViewLayout Contiguous(long itemSize, ReadOnlySpan<long> shape, Order order = Order.C)
+    {
+        long[] shapeCopy = shape.ToArray();
+        return new ViewLayout(itemSize, shapeCopy, ContiguousStrides(shapeCopy, itemSize, order), null);
+    }
+
+    /// <summary>The strides of a contiguous view of <paramref name="shape"/> in <paramref name="order"/> (Any means C).</summary>
+    public static long[] ContiguousStrides(ReadOnlySpan<long> shape, long itemSize, Order order = Order.C)
+    {
+        var strides = new long[shape.Length];
+        long step = itemSize;
+        if (order == Order.Fortran)
+        {
+            for (int i = 0; i < shape.Length; i++)
+            {
+                strides[i] = step;
+                step *= Math.Max(shape[i], 1);
+            }
+        }
+        else
+        {
+            for (int i = shape.Length - 1; i >= 0; i--)
+            {
+                strides[i] = step;
+                step *= Math.Max(shape[i], 1);
+            }
+        }
+
+        return strides;
+    }
+
+    /// <summary>Whether the view is contiguous in <paramref name="order"/> (Any: in either).</summary>
+    public bool IsContiguous(Order order) => order switch
+    {
+        Order.C => IsCContiguous,
+        Order.Fortran => IsFContiguous,
+        _ => IsAnyContiguous,
+    };
+
+    /// <summary>Resolves 'A' for this view: Fortran when it is Fortran- and not C-contiguous, else C.</summary>
+    public Order Resolve(Order order) =>
+        order != Order.Any ? order : (IsFContiguous && !IsCContiguous ? Order.Fortran : Order.C);
+
+    /// <summary>The dereferencing suboffset of <paramref name="dim"/>, or -1 when that dimension has none.</summary>
+    public long SuboffsetAt(int dim) => _suboffsets is null ? -1 : _suboffsets[dim];
+
+    /// <summary>The byte range, relative to the view's <c>buf</c>, that dimensions [from, to) reach with elements of <paramref name="elementSize"/> bytes.</summary>
+    /// <remarks>Without suboffsets, Extent(0, NDim, ItemSize) is all the view touches. Empty when any of those dimensions is 0.</remarks>
+    public (long Low, long High) Extent(int from, int to, long elementSize)
+    {
+        long low = 0, high = 0;
+        for (int i = from; i < to; i++)
+        {
+            if (_shape[i] == 0)
+            {
+                return (0, 0);
+            }
+
+            long reach = checked(_strides[i] * (_shape[i] - 1));
+            if (reach < 0)
+            {
+                low = checked(low + reach);
+            }
+            else
+            {
+                high = checked(high + reach);
+            }
+        }
+
+        return (low, checked(high + elementSize));
+    }
+
+    /// <summary>The element at <paramref name="indices"/> (one per dimension, each in range): C's <c>PyBuffer_GetPointer</c>.</summary>
+    /// <exception cref="Protocol.BufferException">A suboffset pointer leads to unknown memory.</exception>
+    public BufferPointer Locate(BufferPointer buf, ReadOnlySpan<long> indices)
+    {
+        BufferPointer p = buf;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            p = Step(p, i, indices[i]);
+        }
+
+        return p;
+    }
+
+    /// <summary>Moves <paramref name="p"/> to index <paramref name="index"/> of dimension <paramref name="dim"/>, following its suboffset.</summary>
+    public BufferPointer Step(BufferPointer p, int dim, long index)
+    {
+        p = p.Add(_strides[dim] * index);
+        long suboffset = SuboffsetAt(dim);
+        return suboffset >= 0 ? MemoryRegistry.Dereference(p).Add(suboffset) : p;
+    }
+
+    /// <summary>The same elements with the dimensions in reverse order (a transpose: Fortran order becomes C order).</summary>
+    /// <exception cref="InvalidOperationException">The layout has suboffsets, whose pointers must be followed outermost first.</exception>
+    public ViewLayout Transposed()
+    {
+        if (_suboffsets is not null)
+        {
+            throw new InvalidOperationException("A layout with suboffsets cannot be transposed.");
+        }
+
+        long[] shape = (long[])_shape.Clone(), strides = (long[])_strides.Clone();
+        Array.Reverse(shape);
+        Array.Reverse(strides);
+        return new ViewLayout(ItemSize, shape, strides, null);
+    }
+
+    /// <summary>A layout that takes ownership of arrays the caller built and will not change.</summary>
+    internal static ViewLayout Own(long itemSize, long[] shape, long[] strides, long[]? suboffsets) =>
+        new(itemSize, shape, strides, suboffsets);
+
+    private bool HasContiguousStrides(Order order)
+    {
+        long expected = ItemSize;
+        int n = _shape.Length;
+        for (int k = 0; k < n; k++)
+        {
+            int i = order == Order.C ? n - 1 - k : k;
+            if (_shape[i] > 1 && _strides[i] != expected)
+            {
+                return false;
+            }
+
+            expected *= _shape[i];
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,45 @@
+// A MemoryBlock is one contiguous run of bytes an exporter supplied: a managed array, a
+// Memory<byte>, or native memory. Every byte the runtime reads or writes is reached through a
+// block's Span, so no view, however wrong, can lead outside memory some exporter handed over.
+//
+// Address: PEP 3118 lets a buffer hold pointers (PIL-style suboffsets), so a block needs an address
+// that a pointer stored in memory can name. Native blocks use their real address. Managed blocks
+// cannot (the GC moves them), so the registry gives them a synthetic one, far above any user-space
+// address, the first time it is asked. MemoryRegistry turns an address back into (block, offset) and
+// refuses any address no live block contains.
+using System;
+using System.Threading;
+
+namespace NewBuffer.Memory;
+
+/// <summary>A contiguous range of bytes supplied by an exporter.</summary>
+public abstract class MemoryBlock
+{
+    private long _address;
+
+    /// <summary>The number of bytes in the block.</summary>
+    public abstract long Length { get; }
+
+    /// <summary>All bytes of the block. Valid while the block's owner keeps the memory alive.</summary>
+    public abstract Span<byte> Span { get; }
+
+    /// <summary>The object that owns the memory, kept alive by the block (an array, a pin handle, a host object).</summary>
+    public abstract object? Owner { get; }
+
+    /// <summary>The address pointers stored in buffers use for the first byte of this block.</summary>
+    /// <remarks>Taking it registers the block, so pointers to it can be resolved while the block lives.</remarks>
+    public long Address
+    {
+        get
+        {
+            long address = Volatile.Read(ref _address);
+            return address != 0 ? address : MemoryRegistry.Register(this, ref _address);
+        }
+    }
+
+    /// <summary>The real address of the first byte, or 0 when the memory can move (managed memory).</summary>
+    internal abstract long FixedAddress { get; }
+
+    /// <summary>A pointer to <paramref name="offset"/> bytes into this block.</summary>
+    public BufferPointer At(long offset) => new(this, offset);
+}

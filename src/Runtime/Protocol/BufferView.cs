@@ -1,0 +1,154 @@
+// Our Py_buffer: every field of the C struct, settable, with its own copies of shape, strides and
+// suboffsets (an exporter's arrays are only valid until it runs again, so whoever keeps a view
+// copies them; python-dev settled this in 2007). It describes a view as the exporter made it, valid
+// or not: nothing here checks consistency (ViewVerifier does), so tests can build any view.
+//
+// Lifetime: BufferView.Acquire asks an exporter to fill a new view and binds the exporter to it;
+// Release gives the view back exactly once, whatever the number of calls or threads, then clears obj.
+// A view built by hand (Create) has no exporter to call.
+using System;
+using System.Threading;
+using NewBuffer.Memory;
+
+namespace NewBuffer.Protocol;
+
+/// <summary>A PEP 3118 buffer descriptor (C's <c>Py_buffer</c>).</summary>
+/// <remarks>See https://docs.python.org/3/c-api/buffer.html#buffer-structure.</remarks>
+public sealed class BufferView
+{
+    private long[]? _shape;
+    private long[]? _strides;
+    private long[]? _suboffsets;
+    private IBufferExporter? _exporter;
+    private int _released;
+
+    /// <summary>An empty descriptor with no dimensions, for an exporter to fill.</summary>
+    public BufferView()
+    {
+    }
+
+    /// <summary>An empty descriptor with shape and strides storage for <paramref name="ndim"/> dimensions.</summary>
+    public BufferView(int ndim)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ndim);
+        NDim = ndim;
+        _shape = new long[ndim];
+        _strides = new long[ndim];
+    }
+
+    /// <summary>The exporting object (<c>obj</c>); the consumer's reference to it lasts until release.</summary>
+    public object? Obj { get; set; }
+
+    /// <summary>Where the logical structure starts (<c>buf</c>); may be anywhere inside the exporter's memory.</summary>
+    public BufferPointer Buf { get; set; }
+
+    /// <summary><c>len</c>: product(shape) * itemsize for a consistent view.</summary>
+    public long Len { get; set; }
+
+    /// <summary><c>readonly</c>.</summary>
+    public bool ReadOnly { get; set; }
+
+    /// <summary><c>format</c>; null means unsigned bytes (<c>"B"</c>).</summary>
+    public string? Format { get; set; }
+
+    /// <summary><c>itemsize</c>.</summary>
+    public long ItemSize { get; set; }
+
+    /// <summary><c>ndim</c>; 0 means a scalar.</summary>
+    public int NDim { get; set; }
+
+    /// <summary><c>shape</c>, or empty when <see cref="HasShape"/> is false.</summary>
+    public ReadOnlySpan<long> Shape => _shape;
+
+    /// <summary>False when <c>shape</c> is NULL.</summary>
+    public bool HasShape => _shape is not null;
+
+    /// <summary><c>strides</c>, or empty when <see cref="HasStrides"/> is false.</summary>
+    public ReadOnlySpan<long> Strides => _strides;
+
+    /// <summary>False when <c>strides</c> is NULL (the view is then C-contiguous).</summary>
+    public bool HasStrides => _strides is not null;
+
+    /// <summary><c>suboffsets</c>, or empty when <see cref="HasSuboffsets"/> is false.</summary>
+    public ReadOnlySpan<long> Suboffsets => _suboffsets;
+
+    /// <summary>False when <c>suboffsets</c> is NULL.</summary>
+    public bool HasSuboffsets => _suboffsets is not null;
+
+    /// <summary><c>internal</c>: whatever the exporter wants back at release.</summary>
+    public object? Internal { get; set; }
+
+    /// <summary>True once <see cref="Release"/> ran.</summary>
+    public bool IsReleased => Volatile.Read(ref _released) != 0;
+
+    /// <summary>A view with every field given; the arrays are copied.</summary>
+    public static BufferView Create(
+        object? obj,
+        BufferPointer buf,
+        long len,
+        long itemSize,
+        bool readOnly,
+        int ndim,
+        string? format,
+        long[]? shape,
+        long[]? strides,
+        long[]? suboffsets,
+        object? @internal = null)
+    {
+        var view = new BufferView
+        {
+            Obj = obj,
+            Buf = buf,
+            Len = len,
+            ItemSize = itemSize,
+            ReadOnly = readOnly,
+            NDim = ndim,
+            Format = format,
+            Internal = @internal,
+        };
+        view.SetShape(shape);
+        view.SetStrides(strides);
+        view.SetSuboffsets(suboffsets);
+        return view;
+    }
+
+    /// <summary>Asks <paramref name="exporter"/> for a view answering <paramref name="flags"/> (C's <c>PyObject_GetBuffer</c>).</summary>
+    /// <remarks>The view is unchecked: it is what the exporter made. Release it exactly once.</remarks>
+    public static BufferView Acquire(IBufferExporter exporter, BufferFlags flags)
+    {
+        ArgumentNullException.ThrowIfNull(exporter);
+        var view = new BufferView();
+        exporter.GetBuffer(view, flags);
+        view._exporter = exporter;
+        return view;
+    }
+
+    /// <summary>Sets <c>shape</c> to a copy of <paramref name="shape"/> (null for NULL).</summary>
+    public void SetShape(long[]? shape) => _shape = (long[]?)shape?.Clone();
+
+    /// <summary>Sets <c>strides</c> to a copy of <paramref name="strides"/> (null for NULL).</summary>
+    public void SetStrides(long[]? strides) => _strides = (long[]?)strides?.Clone();
+
+    /// <summary>Sets <c>suboffsets</c> to a copy of <paramref name="suboffsets"/> (null for NULL).</summary>
+    public void SetSuboffsets(long[]? suboffsets) => _suboffsets = (long[]?)suboffsets?.Clone();
+
+    /// <summary>Gives the view back to its exporter; only the first call on any thread does anything (C's <c>PyBuffer_Release</c>).</summary>
+    /// <remarks>Calls <see cref="IBufferExporter.ReleaseBuffer"/> with <c>obj</c> still set, then clears <c>obj</c>.</remarks>
+    public void Release()
+    {
+        if (Interlocked.Exchange(ref _released, 1) != 0)
+        {
+            return;
+        }
+
+        IBufferExporter? exporter = Interlocked.Exchange(ref _exporter, null);
+        try
+        {
+            exporter?.ReleaseBuffer(this);
+        }
+        finally
+        {
+            Obj = null;
+        }
+    }
+}

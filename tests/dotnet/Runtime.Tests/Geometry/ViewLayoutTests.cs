@@ -1,0 +1,87 @@
+using System;
+using NewBuffer.Geometry;
+using NewBuffer.Memory;
+using NUnit.Framework;
+
+namespace NewBuffer.Tests.Geometry;
+
+[TestFixture]
+public class ViewLayoutTests
+{
+    // shape, strides, itemsize -> C-contiguous, F-contiguous (PyBuffer_IsContiguous semantics)
+    [TestCase(new long[] { }, new long[] { }, 8, true, true, TestName = "IsContiguous_ZeroDim_Both")]
+    [TestCase(new long[] { 5 }, new long[] { 4 }, 4, true, true, TestName = "IsContiguous_OneDimUnitStride_Both")]
+    [TestCase(new long[] { 5 }, new long[] { -4 }, 4, false, false, TestName = "IsContiguous_NegativeStride_Neither")]
+    [TestCase(new long[] { 1 }, new long[] { -4 }, 4, true, true, TestName = "IsContiguous_LengthOneDimension_IgnoresStride")]
+    [TestCase(new long[] { 0, 3 }, new long[] { 99, 7 }, 1, true, true, TestName = "IsContiguous_ZeroInShape_Both")]
+    [TestCase(new long[] { 2, 3 }, new long[] { 3, 1 }, 1, true, false, TestName = "IsContiguous_RowMajor_COnly")]
+    [TestCase(new long[] { 2, 3 }, new long[] { 1, 2 }, 1, false, true, TestName = "IsContiguous_ColumnMajor_FOnly")]
+    [TestCase(new long[] { 2, 1, 3 }, new long[] { 3, 100, 1 }, 1, true, false, TestName = "IsContiguous_MiddleLengthOne_IgnoresStride")]
+    [TestCase(new long[] { 2, 3 }, new long[] { 6, 2 }, 1, false, false, TestName = "IsContiguous_Gaps_Neither")]
+    public void IsContiguous_Table(long[] shape, long[] strides, long itemSize, bool c, bool f)
+    {
+        var layout = new ViewLayout(itemSize, shape, strides);
+
+        Assert.That(layout.IsCContiguous, Is.EqualTo(c), "C");
+        Assert.That(layout.IsFContiguous, Is.EqualTo(f), "F");
+        Assert.That(layout.IsAnyContiguous, Is.EqualTo(c || f), "any");
+    }
+
+    [Test]
+    public void IsContiguous_WithSuboffsets_IsNeverContiguous()
+    {
+        var layout = new ViewLayout(1, [2], [1], [-1]);
+        Assert.That(layout.IsCContiguous || layout.IsFContiguous, Is.False);
+    }
+
+    [Test]
+    public void ContiguousStrides_BothOrders_MatchNumpy()
+    {
+        Assert.That(ViewLayout.ContiguousStrides([2, 3, 4], 8, Order.C), Is.EqualTo(new long[] { 96, 32, 8 }));
+        Assert.That(ViewLayout.ContiguousStrides([2, 3, 4], 8, Order.Fortran), Is.EqualTo(new long[] { 8, 16, 48 }));
+    }
+
+    [Test]
+    public void Extent_NegativeAndPositiveStrides_SpansBothWays()
+    {
+        var layout = new ViewLayout(4, [3, 2], [-16, 4]);
+        Assert.That(layout.Extent(0, 2, 4), Is.EqualTo((-32L, 8L)));
+    }
+
+    [Test]
+    public void Extent_ZeroInShape_IsEmpty()
+    {
+        var layout = new ViewLayout(4, [3, 0], [-16, 4]);
+        Assert.That(layout.Extent(0, 2, 4), Is.EqualTo((0L, 0L)));
+    }
+
+    [Test]
+    public void Locate_WithSuboffsets_FollowsThePointer()
+    {
+        var row0 = new ManagedMemoryBlock(new byte[] { 10, 11, 12 });
+        var row1 = new ManagedMemoryBlock(new byte[] { 20, 21, 22 });
+        var pointers = new ManagedMemoryBlock(new byte[2 * MemoryRegistry.PointerSize]);
+        MemoryRegistry.WritePointer(pointers.At(0), row0.At(0));
+        MemoryRegistry.WritePointer(pointers.At(MemoryRegistry.PointerSize), row1.At(0));
+        var layout = new ViewLayout(1, [2, 2], [MemoryRegistry.PointerSize, 1], [1, -1]);
+
+        BufferPointer p = layout.Locate(pointers.At(0), [1, 1]);
+
+        Assert.That(p.Block, Is.SameAs(row1));
+        Assert.That(p.Slice(1)[0], Is.EqualTo(22));
+    }
+
+    [Test]
+    public void Constructor_InconsistentArrays_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => _ = new ViewLayout(1, [2, 2], [1]));
+        Assert.Throws<ArgumentException>(() => _ = new ViewLayout(0, [2], [1]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ViewLayout(1, [-2], [1]));
+    }
+
+    [Test]
+    public void Transposed_WithSuboffsets_Throws()
+    {
+        Assert.Throws<InvalidOperationException>(() => new ViewLayout(1, [2], [8], [0]).Transposed());
+    }
+}
