@@ -1,0 +1,18 @@
+// The '?' row: one byte, written as 0 or 1 from the value's Python-style truth (CPython uses
+// PyObject_IsTrue, so any object packs), read as true for any nonzero byte.
+using System;
+
+namespace NewBuffer.Format;
+
+internal sealed class BoolCode : FormatCode
+{
+    public BoolCode(char code, int size, int alignment)
+        : base(code, size, alignment, FormatValueKind.Bool)
+    {
+    }
+
+    public override object Unpack(ReadOnlySpan<byte> source, bool littleEndian) => BoxCache.Box(source[0] != 0);
+
+    public override void Pack(Span<byte> destination, object? value, bool littleEndian) =>
+        destination[0] = PackArgument.IsTrue(value) ? (byte)1 : (byte)0;
+}
