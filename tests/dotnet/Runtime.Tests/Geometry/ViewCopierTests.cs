@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using FsCheck.NUnit;
+using FsCheckProperty = FsCheck.NUnit.PropertyAttribute;
 using NewBuffer.Geometry;
 using NewBuffer.Memory;
 using NewBuffer.Protocol;
@@ -12,7 +12,7 @@ namespace NewBuffer.Tests.Geometry;
 [TestFixture]
 public class ViewCopierTests
 {
-    [Property(MaxTest = 400)]
+    [FsCheckProperty(MaxTest = 400)]
     public void ToArray_RandomView_MatchesReferenceInEveryOrder(int seed)
     {
         RandomView v = RandomViews.Create(new Random(seed));
@@ -23,7 +23,7 @@ public class ViewCopierTests
         }
     }
 
-    [Property(MaxTest = 300)]
+    [FsCheckProperty(MaxTest = 300)]
     public void FromContiguous_RandomView_WritesEachElementWhereReferenceSays(int seed)
     {
         var random = new Random(seed);
@@ -53,7 +53,7 @@ public class ViewCopierTests
         }
     }
 
-    [Property(MaxTest = 300)]
+    [FsCheckProperty(MaxTest = 300)]
     public void Copy_OverlappingViewsOfOneBlock_CopiesAsIfThroughATemporary(int seed)
     {
         var random = new Random(seed);
