@@ -32,6 +32,11 @@ public static class ViewCopier
     {
         CheckLength(layout, dest.Length);
         order = layout.Resolve(order);
+        if (layout.ItemCount == 0)
+        {
+            return;
+        }
+
         if (layout.IsContiguous(order))
         {
             src.Slice(layout.ByteLength).CopyTo(dest);
@@ -61,6 +66,11 @@ public static class ViewCopier
     {
         CheckLength(layout, source.Length);
         order = layout.Resolve(order);
+        if (layout.ItemCount == 0)
+        {
+            return;
+        }
+
         if (layout.IsContiguous(order))
         {
             source.CopyTo(dest.Slice(layout.ByteLength));
@@ -91,6 +101,11 @@ public static class ViewCopier
         if (srcLayout.ItemSize != destLayout.ItemSize || !srcLayout.Shape.SequenceEqual(destLayout.Shape))
         {
             throw new ArgumentException("Views of different structure cannot be copied element by element.");
+        }
+
+        if (srcLayout.ItemCount == 0)
+        {
+            return;
         }
 
         if (srcLayout.IsCContiguous && destLayout.IsCContiguous)

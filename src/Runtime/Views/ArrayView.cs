@@ -1,0 +1,305 @@
+// An N-dimensional typed view of exporter memory: where it starts, its geometry, its item format
+// and whether it may be written. It is the logic of a memoryview without the host: indexing,
+// slicing (in any dimension, with suboffsets), casting with CPython's rules, reading and writing
+// items through the struct codec, and copying out. Immutable: every operation that changes the
+// view returns a new one over the same memory, so nothing here ever copies data.
+//
+// Trust: an ArrayView is built from a VerifiedView (or derived from one), so every element lies
+// inside the exporter's memory; indices are checked against the shape here, and memory access still
+// goes through bounds-checked spans.
+using System;
+using NewBuffer.Format;
+using NewBuffer.Geometry;
+using NewBuffer.Memory;
+using NewBuffer.Protocol;
+using NewBuffer.Validation;
+
+namespace NewBuffer.Views;
+
+/// <summary>A typed N-dimensional view over buffer memory; the host-neutral core of a memoryview.</summary>
+public sealed class ArrayView
+{
+    private StructFormat? _itemFormat;
+    private bool _itemFormatParsed;
+
+    /// <summary>A view at <paramref name="buf"/> with the given geometry and item format.</summary>
+    public ArrayView(BufferPointer buf, ViewLayout layout, string format, bool readOnly)
+    {
+        Buf = buf;
+        Layout = layout ?? throw new ArgumentNullException(nameof(layout));
+        Format = format ?? throw new ArgumentNullException(nameof(format));
+        ReadOnly = readOnly;
+    }
+
+    /// <summary>Where the view starts.</summary>
+    public BufferPointer Buf { get; }
+
+    /// <summary>Itemsize, shape, strides, suboffsets.</summary>
+    public ViewLayout Layout { get; }
+
+    /// <summary>The struct format of one item, as the exporter spelled it.</summary>
+    public string Format { get; }
+
+    /// <summary>Whether writes are refused.</summary>
+    public bool ReadOnly { get; }
+
+    /// <summary>The parsed item format, or null when the struct codec cannot read it.</summary>
+    public StructFormat? ItemFormat
+    {
+        get
+        {
+            if (!_itemFormatParsed)
+            {
+                _itemFormat = StructFormat.TryParse(Format, out StructFormat? parsed, out _) && parsed.Size == Layout.ItemSize ? parsed : null;
+                _itemFormatParsed = true;
+            }
+
+            return _itemFormat;
+        }
+    }
+
+    /// <summary>The view a verified export describes.</summary>
+    public static ArrayView From(VerifiedView verified)
+    {
+        ArgumentNullException.ThrowIfNull(verified);
+        return new ArrayView(verified.Buf, verified.Layout, verified.Format ?? "B", verified.ReadOnly);
+    }
+
+    /// <summary>The item format, or NotImplemented "memoryview: unsupported format ..." when it cannot be read.</summary>
+    public StructFormat RequireItemFormat() =>
+        ItemFormat ?? ThrowHelper.Throw<StructFormat>(BufferErrorKind.NotImplemented, $"memoryview: unsupported format {Format}");
+
+    /// <summary>The same view, read-only.</summary>
+    public ArrayView AsReadOnly() => ReadOnly ? this : new ArrayView(Buf, Layout, Format, true);
+
+    /// <summary>Turns a possibly negative index into an offset along <paramref name="dim"/>.</summary>
+    /// <exception cref="BufferException">Out of range (Kind Index, CPython's message).</exception>
+    public long NormalizeIndex(int dim, long index)
+    {
+        long length = Layout.Shape[dim];
+        long i = index < 0 ? index + length : index;
+        if (i < 0 || i >= length)
+        {
+            ThrowHelper.ThrowIndex($"index out of bounds on dimension {dim + 1}");
+        }
+
+        return i;
+    }
+
+    /// <summary>The item at <paramref name="indices"/> (one per dimension; negative counts from the end).</summary>
+    public BufferPointer Locate(ReadOnlySpan<long> indices)
+    {
+        if (indices.Length != Layout.NDim)
+        {
+            ThrowHelper.ThrowType($"cannot index {Layout.NDim}-dimension view with {indices.Length}-element tuple");
+        }
+
+        BufferPointer p = Buf;
+        for (int d = 0; d < indices.Length; d++)
+        {
+            p = Layout.Step(p, d, NormalizeIndex(d, indices[d]));
+        }
+
+        return p;
+    }
+
+    /// <summary>Reads the item at <paramref name="indices"/> through the struct codec.</summary>
+    public object? GetItem(ReadOnlySpan<long> indices)
+    {
+        StructFormat format = RequireItemFormat();
+        return format.UnpackValue(Locate(indices).Slice(Layout.ItemSize));
+    }
+
+    /// <summary>Writes <paramref name="value"/> as the item at <paramref name="indices"/>.</summary>
+    /// <exception cref="BufferException">The view is read-only (Kind Type), or the value does not fit the format.</exception>
+    public void SetItem(ReadOnlySpan<long> indices, object? value)
+    {
+        CheckWritable();
+        StructFormat format = RequireItemFormat();
+        BufferPointer p = Locate(indices);
+        format.PackValue(p.Slice(Layout.ItemSize), value);
+    }
+
+    /// <summary>Fails with CPython's TypeError when the view is read-only.</summary>
+    public void CheckWritable()
+    {
+        if (ReadOnly)
+        {
+            ThrowHelper.ThrowType("cannot modify read-only memory");
+        }
+    }
+
+    /// <summary>The view with dimension <paramref name="dim"/> restricted to <paramref name="count"/> elements starting at <paramref name="first"/>, every <paramref name="step"/>.</summary>
+    /// <remarks>Bounds come from <see cref="Slicing.Adjust"/>. With suboffsets, the start moves the nearest
+    /// indirect dimension before <paramref name="dim"/> (CPython's init_slice), so slicing works in every dimension.</remarks>
+    public ArrayView Slice(int dim, long first, long count, long step)
+    {
+        long[] shape = Layout.Shape.ToArray(), strides = Layout.Strides.ToArray();
+        long[]? suboffsets = Layout.HasSuboffsets ? Layout.Suboffsets.ToArray() : null;
+        BufferPointer buf = Buf;
+        long startOffset = count == 0 ? 0 : strides[dim] * first;
+        int n = dim - 1;
+        while (suboffsets is not null && n >= 0 && suboffsets[n] < 0)
+        {
+            n--;
+        }
+
+        if (n >= 0 && suboffsets is not null)
+        {
+            suboffsets[n] += startOffset;
+        }
+        else
+        {
+            buf = buf.Add(startOffset);
+        }
+
+        shape[dim] = count;
+        strides[dim] *= step;
+        return new ArrayView(buf, ViewLayout.Own(Layout.ItemSize, shape, strides, suboffsets), Format, ReadOnly);
+    }
+
+    /// <summary>The (N-1)-dimensional view at <paramref name="index"/> of dimension <paramref name="dim"/>.</summary>
+    /// <exception cref="BufferException">Out of range (Kind Index); or an indirect dimension right after another
+    /// indirect one, which the suboffset model cannot express once removed (Kind NotImplemented).</exception>
+    public ArrayView Take(int dim, long index)
+    {
+        long i = NormalizeIndex(dim, index);
+        ArrayView one = Slice(dim, i, 1, 1);
+        ViewLayout layout = one.Layout;
+        long suboffset = layout.SuboffsetAt(dim);
+        BufferPointer buf = one.Buf;
+        long[]? suboffsets = layout.HasSuboffsets ? layout.Suboffsets.ToArray() : null;
+        if (suboffset >= 0)
+        {
+            if (dim == 0)
+            {
+                buf = MemoryRegistry.Dereference(buf).Add(suboffset);
+            }
+            else if (suboffsets![dim - 1] < 0)
+            {
+                // The pointer read at this dimension is read right after the previous one instead.
+                suboffsets[dim - 1] = suboffset;
+            }
+            else
+            {
+                ThrowHelper.Throw(BufferErrorKind.NotImplemented, "memoryview: cannot index an indirect dimension that follows another indirect dimension");
+            }
+        }
+
+        return new ArrayView(
+            buf,
+            ViewLayout.Own(layout.ItemSize, Remove(layout.Shape, dim), Remove(layout.Strides, dim), suboffsets is null ? null : Remove(suboffsets, dim)),
+            Format,
+            ReadOnly);
+    }
+
+    /// <summary>The view reinterpreted with another format and shape (<c>memoryview.cast</c>, CPython's rules and messages).</summary>
+    /// <param name="format">The destination format: one native character, optionally after '@'.</param>
+    /// <param name="shape">The new shape, or null for one dimension.</param>
+    public ArrayView Cast(string format, long[]? shape)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        if (!Layout.IsCContiguous)
+        {
+            ThrowHelper.ThrowType("memoryview: casts are restricted to C-contiguous views");
+        }
+
+        if ((shape is not null || Layout.NDim != 1) && HasZeroInShapeOrStrides())
+        {
+            ThrowHelper.ThrowType("memoryview: cannot cast view with zeros in shape or strides");
+        }
+
+        if (shape is not null)
+        {
+            if (shape.Length > ViewLayout.MaxNDim)
+            {
+                ThrowHelper.ThrowValue($"memoryview: number of dimensions must not exceed {ViewLayout.MaxNDim}");
+            }
+
+            if (Layout.NDim != 1 && shape.Length != 1)
+            {
+                ThrowHelper.ThrowType("memoryview: cast must be 1D -> ND or ND -> 1D");
+            }
+        }
+
+        if (!StructFormat.TryParse(format, out StructFormat? destination, out _) || !destination.IsNativeSingleCharacter)
+        {
+            ThrowHelper.ThrowValue("memoryview: destination format must be a native single character format prefixed with an optional '@'");
+        }
+
+        bool sourceIsBytes = StructFormat.TryParse(Format, out StructFormat? source, out _) && source.IsNativeSingleCharacter && IsByteFormat(source);
+        if (!sourceIsBytes && !IsByteFormat(destination))
+        {
+            ThrowHelper.ThrowType("memoryview: cannot cast between two non-byte formats");
+        }
+
+        long itemSize = destination.Size, length = Layout.ByteLength;
+        if (length % itemSize != 0)
+        {
+            ThrowHelper.ThrowType("memoryview: length is not a multiple of itemsize");
+        }
+
+        string text = format.StartsWith('@') ? format[1..] : format;
+        if (shape is null)
+        {
+            return new ArrayView(Buf, ViewLayout.Own(itemSize, [length / itemSize], [itemSize], null), text, ReadOnly);
+        }
+
+        long product = itemSize;
+        foreach (long n in shape)
+        {
+            if (n <= 0)
+            {
+                ThrowHelper.ThrowValue("memoryview.cast(): elements of shape must be integers > 0");
+            }
+
+            if (product > long.MaxValue / n)
+            {
+                ThrowHelper.ThrowValue("memoryview.cast(): product(shape) > SSIZE_MAX");
+            }
+
+            product *= n;
+        }
+
+        if (product != length)
+        {
+            ThrowHelper.ThrowType("memoryview: product(shape) * itemsize != buffer size");
+        }
+
+        return new ArrayView(Buf, ViewLayout.Contiguous(itemSize, shape), text, ReadOnly);
+    }
+
+    /// <summary>The items as contiguous bytes in <paramref name="order"/> (<c>memoryview.tobytes</c>).</summary>
+    public byte[] ToBytes(Order order = Order.C) => ViewCopier.ToArray(Buf, Layout, order);
+
+    private static bool IsByteFormat(StructFormat format) => format.Single?.Code is 'b' or 'B' or 'c';
+
+    private bool HasZeroInShapeOrStrides()
+    {
+        foreach (long n in Layout.Shape)
+        {
+            if (n == 0)
+            {
+                return true;
+            }
+        }
+
+        foreach (long s in Layout.Strides)
+        {
+            if (s == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static long[] Remove(ReadOnlySpan<long> values, int at)
+    {
+        var result = new long[values.Length - 1];
+        values[..at].CopyTo(result);
+        values[(at + 1)..].CopyTo(result.AsSpan(at));
+        return result;
+    }
+}
