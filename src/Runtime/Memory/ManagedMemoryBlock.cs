@@ -1,5 +1,9 @@
-// Managed memory: a byte[] or any Memory<byte>. Its address is synthetic (see MemoryBlock).
+// Managed memory: a byte[] or any Memory<byte>. It has no address until someone asks for one
+// (a pointer stored in a buffer, Py_buffer.buf read from Python); then the memory is pinned for the
+// rest of the block's life, so the address is real and stays valid for ctypes and native code.
 using System;
+using System.Buffers;
+using System.Threading;
 
 namespace NewBuffer.Memory;
 
@@ -8,6 +12,8 @@ public sealed class ManagedMemoryBlock : MemoryBlock
 {
     private readonly Memory<byte> _memory;
     private readonly object? _owner;
+    private MemoryHandle _pin;
+    private int _pinned;
 
     /// <summary>A block over a whole array.</summary>
     public ManagedMemoryBlock(byte[] array)
@@ -22,6 +28,15 @@ public sealed class ManagedMemoryBlock : MemoryBlock
         _owner = owner;
     }
 
+    /// <summary>Unpins the memory if an address was ever taken.</summary>
+    ~ManagedMemoryBlock()
+    {
+        if (Volatile.Read(ref _pinned) != 0)
+        {
+            _pin.Dispose();
+        }
+    }
+
     /// <inheritdoc/>
     public override long Length => _memory.Length;
 
@@ -34,5 +49,17 @@ public sealed class ManagedMemoryBlock : MemoryBlock
     /// <summary>The memory this block covers.</summary>
     public Memory<byte> Memory => _memory;
 
-    internal override long FixedAddress => 0;
+    internal override unsafe long FixedAddress
+    {
+        get
+        {
+            // Called once, under the registry's lock, when the address is first needed.
+            if (Interlocked.Exchange(ref _pinned, 1) == 0)
+            {
+                _pin = _memory.Pin();
+            }
+
+            return (long)_pin.Pointer;
+        }
+    }
 }

@@ -2,11 +2,11 @@
 // Memory<byte>, or native memory. Every byte the runtime reads or writes is reached through a
 // block's Span, so no view, however wrong, can lead outside memory some exporter handed over.
 //
-// Address: PEP 3118 lets a buffer hold pointers (PIL-style suboffsets), so a block needs an address
-// that a pointer stored in memory can name. Native blocks use their real address. Managed blocks
-// cannot (the GC moves them), so the registry gives them a synthetic one, far above any user-space
-// address, the first time it is asked. MemoryRegistry turns an address back into (block, offset) and
-// refuses any address no live block contains.
+// Address: PEP 3118 lets a buffer hold pointers (PIL-style suboffsets), and Python code reads
+// Py_buffer.buf as an integer, so a block needs a real address. Native blocks have one; managed
+// blocks pin their memory the first time one is asked for. MemoryRegistry turns an address back into
+// (block, offset) and refuses any address no live block contains, so following a pointer never reads
+// memory that no exporter supplied.
 using System;
 using System.Threading;
 
@@ -37,7 +37,7 @@ public abstract class MemoryBlock
         }
     }
 
-    /// <summary>The real address of the first byte, or 0 when the memory can move (managed memory).</summary>
+    /// <summary>The real address of the first byte, fixed from the first call on (managed memory pins itself).</summary>
     internal abstract long FixedAddress { get; }
 
     /// <summary>A pointer to <paramref name="offset"/> bytes into this block.</summary>

@@ -3,9 +3,9 @@
 // address that no live block contains is an error, never a read.
 //
 // Invariants: entries are sorted by start; each entry holds its block weakly, so registering a block
-// never keeps its memory alive; synthetic addresses (managed blocks) start at SyntheticBase, above
-// every user-space address, and are never reused, with a gap between blocks so the end of one block
-// is never the start of the next. Reads take a snapshot of the array without locking.
+// never keeps its memory alive, and a collected block's range is forgotten (its memory may be reused).
+// Blocks may overlap (two blocks over one pinned array); any live block holding the whole range
+// answers. Reads take a snapshot of the array without locking.
 using System;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -16,14 +16,8 @@ namespace NewBuffer.Memory;
 /// <summary>The process-wide map from addresses to the memory blocks that own them.</summary>
 public static class MemoryRegistry
 {
-    /// <summary>The first synthetic address given to a managed block.</summary>
-    public const long SyntheticBase = 0x4000_0000_0000_0000;
-
-    private const long SyntheticGap = 64;
-
     private static readonly object s_lock = new();
     private static Entry[] s_entries = [];
-    private static long s_nextSynthetic = SyntheticBase;
     private static long s_longestBlock;
     private static int s_liveAfterPurge;
 
@@ -135,12 +129,6 @@ public static class MemoryRegistry
 
             long length = block.Length;
             address = block.FixedAddress;
-            if (address == 0)
-            {
-                address = s_nextSynthetic;
-                s_nextSynthetic = checked(address + ((length + SyntheticGap + 15) & ~15L));
-            }
-
             Insert(new Entry(address, address + length, new WeakReference<MemoryBlock>(block)));
             s_longestBlock = Math.Max(s_longestBlock, length);
             Volatile.Write(ref addressField, address);

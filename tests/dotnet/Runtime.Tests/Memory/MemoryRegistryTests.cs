@@ -22,14 +22,19 @@ public class MemoryRegistryTests
     }
 
     [Test]
-    public void Address_ManagedBlocks_AreSyntheticAndDisjoint()
+    public unsafe void Address_ManagedBlock_IsTheRealPinnedAddress()
     {
-        var a = new ManagedMemoryBlock(new byte[16]);
-        var b = new ManagedMemoryBlock(new byte[16]);
+        byte[] array = [1, 2, 3, 4];
+        var block = new ManagedMemoryBlock(array);
 
-        Assert.That(a.Address, Is.GreaterThanOrEqualTo(MemoryRegistry.SyntheticBase));
-        Assert.That(Math.Abs(b.Address - a.Address), Is.GreaterThan(16));
-        Assert.That(MemoryRegistry.TryResolve(a.Address + 16, 1, out _), Is.False, "one past the end");
+        long address = block.Address;
+        GC.Collect();
+
+        Assert.That(*(byte*)(address + 2), Is.EqualTo(3), "the memory stays pinned");
+        fixed (byte* p = array)
+        {
+            Assert.That((long)p, Is.EqualTo(address));
+        }
     }
 
     [Test]
