@@ -49,6 +49,9 @@ public sealed class ManagedMemoryBlock : MemoryBlock
     /// <summary>The memory this block covers.</summary>
     public Memory<byte> Memory => _memory;
 
+    /// <inheritdoc/>
+    public override MemoryHandle Pin(long offset) => _memory[(int)offset..].Pin();
+
     internal override unsafe long FixedAddress
     {
         get

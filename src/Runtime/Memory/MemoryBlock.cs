@@ -40,6 +40,9 @@ public abstract class MemoryBlock
     /// <summary>The real address of the first byte, fixed from the first call on (managed memory pins itself).</summary>
     internal abstract long FixedAddress { get; }
 
+    /// <summary>Pins the block (if it can move) and returns a handle to the byte at <paramref name="offset"/>.</summary>
+    public abstract System.Buffers.MemoryHandle Pin(long offset);
+
     /// <summary>A pointer to <paramref name="offset"/> bytes into this block.</summary>
     public BufferPointer At(long offset) => new(this, offset);
 }

@@ -117,6 +117,15 @@ public static class MemoryRegistry
         }
     }
 
+    /// <summary>Forgets <paramref name="block"/> before it is collected: its owner is about to free or unpin the memory.</summary>
+    public static void Forget(MemoryBlock block)
+    {
+        lock (s_lock)
+        {
+            Volatile.Write(ref s_entries, Array.FindAll(s_entries, e => !e.Block.TryGetTarget(out MemoryBlock? b) || !ReferenceEquals(b, block)));
+        }
+    }
+
     internal static long Register(MemoryBlock block, ref long addressField)
     {
         lock (s_lock)

@@ -39,5 +39,8 @@ public sealed unsafe class NativeMemoryBlock : MemoryBlock
     /// <inheritdoc/>
     public override object? Owner => _owner;
 
+    /// <inheritdoc/>
+    public override System.Buffers.MemoryHandle Pin(long offset) => new((byte*)_pointer + offset);
+
     internal override long FixedAddress => _pointer;
 }

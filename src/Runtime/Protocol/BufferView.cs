@@ -123,6 +123,21 @@ public sealed class BufferView
         return view;
     }
 
+    /// <summary>Copies every field of <paramref name="source"/> but <c>obj</c> and <c>internal</c> (a delegating exporter answering with another's view).</summary>
+    public void CopyLayoutFrom(BufferView source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        Buf = source.Buf;
+        Len = source.Len;
+        ReadOnly = source.ReadOnly;
+        Format = source.Format;
+        ItemSize = source.ItemSize;
+        NDim = source.NDim;
+        _shape = (long[]?)source._shape?.Clone();
+        _strides = (long[]?)source._strides?.Clone();
+        _suboffsets = (long[]?)source._suboffsets?.Clone();
+    }
+
     /// <summary>Sets <c>shape</c> to a copy of <paramref name="shape"/> (null for NULL).</summary>
     public void SetShape(long[]? shape) => _shape = (long[]?)shape?.Clone();
 

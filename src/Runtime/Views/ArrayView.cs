@@ -269,8 +269,44 @@ public sealed class ArrayView
         return new ArrayView(Buf, ViewLayout.Contiguous(itemSize, shape), text, ReadOnly);
     }
 
+    /// <summary>The items as nested lists (<c>memoryview.tolist</c>): the item itself for a 0-d view.</summary>
+    /// <param name="convert">Turns an unpacked CLR value into the host's value.</param>
+    /// <param name="makeList">Builds the host's list from an array it may keep.</param>
+    public object? ToList(Func<object?, object?> convert, Func<object?[], object> makeList)
+    {
+        ArgumentNullException.ThrowIfNull(convert);
+        ArgumentNullException.ThrowIfNull(makeList);
+        StructFormat format = RequireItemFormat();
+        return Layout.NDim == 0
+            ? convert(format.UnpackValue(Buf.Slice(Layout.ItemSize)))
+            : ListOf(Buf, 0, format, convert, makeList);
+    }
+
     /// <summary>The items as contiguous bytes in <paramref name="order"/> (<c>memoryview.tobytes</c>).</summary>
     public byte[] ToBytes(Order order = Order.C) => ViewCopier.ToArray(Buf, Layout, order);
+
+    // CPython's tolist_rec/tolist_base: recurse over outer dimensions, one loop for the last.
+    private object ListOf(BufferPointer p, int dim, StructFormat format, Func<object?, object?> convert, Func<object?[], object> makeList)
+    {
+        var items = new object?[Layout.Shape[dim]];
+        if (dim < Layout.NDim - 1)
+        {
+            for (int k = 0; k < items.Length; k++)
+            {
+                items[k] = ListOf(Layout.Step(p, dim, k), dim + 1, format, convert, makeList);
+            }
+        }
+        else
+        {
+            long itemSize = Layout.ItemSize;
+            for (int k = 0; k < items.Length; k++)
+            {
+                items[k] = convert(format.UnpackValue(Layout.Step(p, dim, k).Slice(itemSize)));
+            }
+        }
+
+        return makeList(items);
+    }
 
     private static bool IsByteFormat(StructFormat format) => format.Single?.Code is 'b' or 'B' or 'c';
 

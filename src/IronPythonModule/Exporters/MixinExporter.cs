@@ -1,0 +1,99 @@
+// Style 2 (pygame's BufferMixin): `_get_buffer(self, view, flags)` fills a Py_buffer wrapper and
+// returns None. The wrapper is detached when the call returns (fields set by address are read
+// then, as a C consumer would read them), so the exporter cannot change the view afterwards.
+// Release calls `_release_buffer(view)` once with a read-only wrapper, on view.obj (as C releases
+// through view->obj) or on the exporter when obj was left None; its errors are reported, not raised.
+//
+// A request that fails after _get_buffer returned (a non-None return, an address nobody knows) is
+// released before the error is raised, so the exporter's own accounting always balances.
+using System;
+using IronPython.Runtime;
+using IronPython.Runtime.Operations;
+using NewBuffer.Protocol;
+using static NewBuffer.IronPython.NewBufferModule;
+
+using BufferFlags = NewBuffer.Protocol.BufferFlags;
+
+namespace NewBuffer.IronPython.Exporters;
+
+internal sealed class MixinExporter : IBufferExporter
+{
+    private readonly CodeContext _context;
+    private readonly object _self;
+    private PyBufferObject? _filler;
+
+    public MixinExporter(CodeContext context, object self)
+    {
+        _context = context;
+        _self = self;
+    }
+
+    public void GetBuffer(BufferView view, BufferFlags flags)
+    {
+        _filler = PyBufferObject.ForFilling(view);
+        object? result;
+        try
+        {
+            result = PythonOps.Invoke(_context, _self, "_get_buffer", _filler, (int)flags);
+        }
+        catch
+        {
+            _filler.Detach();
+            ReleaseHeld();
+            view.Obj = null;
+            throw;
+        }
+
+        try
+        {
+            _filler.CommitAndDetach(_self);
+            if (result is not null)
+            {
+                throw PythonErrors.ValueError("_get_buffer method return value was not None");
+            }
+        }
+        catch
+        {
+            ReleaseBuffer(view);
+            view.Obj = null;
+            throw;
+        }
+    }
+
+    public void ReleaseBuffer(BufferView view)
+    {
+        ReleaseHeld();
+        object target = view.Obj ?? _self;
+        if (!PythonOps.TryGetBoundAttr(_context, target, "_release_buffer", out object? release))
+        {
+            return;
+        }
+
+        PyBufferObject wrapper = PyBufferObject.ForReleasing(view);
+        try
+        {
+            PythonCalls.Call(_context, release, wrapper);
+        }
+        catch (Exception e)
+        {
+            PythonErrors.ReportUnraisable(_context, e, target);
+        }
+        finally
+        {
+            wrapper.Detach();
+        }
+    }
+
+    private void ReleaseHeld()
+    {
+        if (_filler is null)
+        {
+            return;
+        }
+
+        foreach (BufferView held in _filler.Held)
+        {
+            held.Release();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+// IronPython's own exporters (bytes, bytearray, array, mmap, its memoryview, ctypes objects) seen
+// through the core contract. The IronPython buffer is pinned for the life of the export, so the
+// view's memory is a NativeMemoryBlock with a real address, released with the export.
+//
+// IronPython's buffers describe a contiguous 1-D export with a null shape and strides whatever the
+// request; we answer the request's ND and STRIDES honestly by filling them in, so the itemsize of an
+// array('i') survives.
+using System;
+using System.Buffers;
+using IronPython.Runtime;
+using NewBuffer.Geometry;
+using NewBuffer.Memory;
+using NewBuffer.Protocol;
+using CoreFlags = NewBuffer.Protocol.BufferFlags;
+using IronPythonFlags = IronPython.Runtime.BufferFlags;
+
+namespace NewBuffer.IronPython.Exporters;
+
+internal sealed class NativeExporter : IBufferExporter
+{
+    private readonly IBufferProtocol _source;
+    private IPythonBuffer? _buffer;
+    private MemoryHandle _pin;
+
+    public NativeExporter(IBufferProtocol source) => _source = source;
+
+    public unsafe void GetBuffer(BufferView view, CoreFlags flags)
+    {
+        IPythonBuffer buffer = _source.GetBuffer((IronPythonFlags)(int)flags);
+        try
+        {
+            int length = buffer.AsReadOnlySpan().Length;
+            _pin = buffer.Pin();
+            var block = new NativeMemoryBlock((nint)_pin.Pointer, length, owner: this);
+            view.Obj = _source;
+            view.Buf = block.At(buffer.Offset);
+            view.ReadOnly = buffer.IsReadOnly;
+            view.ItemSize = buffer.ItemSize;
+            view.Format = buffer.Format;
+            view.NDim = buffer.NumOfDims;
+            view.Len = (long)buffer.ItemCount * buffer.ItemSize;
+            long[]? shape = ToLongs(buffer.Shape);
+            if (shape is null && flags.WantsShape())
+            {
+                shape = view.NDim == 0 ? [] : [buffer.ItemCount];
+            }
+
+            long[]? strides = ToLongs(buffer.Strides);
+            if (strides is null && shape is not null && flags.WantsStrides())
+            {
+                strides = ViewLayout.ContiguousStrides(shape, buffer.ItemSize);
+            }
+
+            view.SetShape(shape);
+            view.SetStrides(strides);
+            view.SetSuboffsets(ToLongs(buffer.SubOffsets));
+            _buffer = buffer;
+        }
+        catch
+        {
+            _pin.Dispose();
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    public void ReleaseBuffer(BufferView view)
+    {
+        _pin.Dispose();
+        _buffer?.Dispose();
+        _buffer = null;
+    }
+
+    private static long[]? ToLongs(System.Collections.Generic.IReadOnlyList<int>? values)
+    {
+        if (values is null)
+        {
+            return null;
+        }
+
+        var result = new long[values.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = values[i];
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,147 @@
+// Turns integer addresses that Python code hands us (Py_buffer.buf, .format, .shape... set from
+// ctypes.addressof) into memory the runtime can bound. Three ways, in order:
+//   1. the registry: memory any block already registered (everything newbuffer exported, pinned);
+//   2. ctypes objects reachable from the exporter's attributes, registered on the spot - this is how
+//      pygame-style exporters that keep their ctypes arrays on self work unchanged;
+//   3. unsafe mode (newbuffer.set_unsafe_addresses(True)): the address is trusted for the length the
+//      view claims. Off by default: an address nobody vouches for is a ValueError, never a read.
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using IronPython.Runtime;
+using IronPython.Runtime.Operations;
+using NewBuffer.Memory;
+
+namespace NewBuffer.IronPython;
+
+internal static class MemoryResolver
+{
+    private static readonly ConditionalWeakTable<object, RegisteredMemory> s_registered = new();
+    private static volatile bool s_unsafe;
+
+    public static bool Unsafe
+    {
+        get => s_unsafe;
+        set => s_unsafe = value;
+    }
+
+    /// <summary>The memory at <paramref name="address"/> for <paramref name="count"/> bytes.</summary>
+    /// <param name="address">The address Python code gave.</param>
+    /// <param name="count">How many bytes will be read there.</param>
+    /// <param name="hints">Objects whose attributes may hold the ctypes memory (the exporter, view.obj).</param>
+    /// <param name="field">The field name for messages.</param>
+    public static BufferPointer Resolve(long address, long count, ReadOnlySpan<object?> hints, string field)
+    {
+        if (address == 0)
+        {
+            throw PythonErrors.ValueError($"Py_buffer.{field}: NULL pointer");
+        }
+
+        if (MemoryRegistry.TryResolve(address, count, out BufferPointer pointer))
+        {
+            return pointer;
+        }
+
+        foreach (object? hint in hints)
+        {
+            if (RegisterCtypesAttributes(hint) && MemoryRegistry.TryResolve(address, count, out pointer))
+            {
+                return pointer;
+            }
+        }
+
+        if (s_unsafe)
+        {
+            return new NativeMemoryBlock((nint)address, count, owner: null).At(0);
+        }
+
+        throw PythonErrors.ValueError(
+            $"Py_buffer.{field}: address 0x{address:x} ({count} bytes) is not inside memory newbuffer knows; "
+            + "register its owner with newbuffer.register_memory(obj), or call newbuffer.set_unsafe_addresses(True) to trust it");
+    }
+
+    /// <summary>Pins <paramref name="owner"/>'s buffer and registers it until the owner is collected; returns its address.</summary>
+    public static long Register(CodeContext context, object owner)
+    {
+        RegisteredMemory memory = s_registered.GetValue(owner, o => new RegisteredMemory(context, o));
+        return memory.Block.Address;
+    }
+
+    public static bool Unregister(object owner)
+    {
+        if (s_registered.TryGetValue(owner, out RegisteredMemory? memory))
+        {
+            s_registered.Remove(owner);
+            memory.Dispose();
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool RegisterCtypesAttributes(object? hint)
+    {
+        if (hint is null || !PythonOps.TryGetBoundAttr(hint, "__dict__", out object? dict) || dict is not PythonDictionary attributes)
+        {
+            return false;
+        }
+
+        bool any = false;
+        foreach (KeyValuePair<object, object?> item in attributes)
+        {
+            if (item.Value is IBufferProtocol candidate && IsCtypes(candidate))
+            {
+                Register(DefaultContext.Default, candidate);
+                any = true;
+            }
+        }
+
+        return any;
+    }
+
+    private static bool IsCtypes(object value) =>
+        value.GetType().FullName?.StartsWith("IronPython.Modules.CTypes", StringComparison.Ordinal) == true;
+
+    /// <summary>An owner's buffer, pinned and registered for as long as the owner lives.</summary>
+    private sealed class RegisteredMemory : IDisposable
+    {
+        private readonly IPythonBuffer _buffer;
+        private MemoryHandle _pin;
+        private int _disposed;
+
+        public unsafe RegisteredMemory(CodeContext context, object owner)
+        {
+            if (owner is not IBufferProtocol exporter)
+            {
+                throw PythonErrors.TypeError($"register_memory() needs an object with a native buffer (bytes, bytearray, array, ctypes...), not '{PythonErrors.TypeName(owner)}'");
+            }
+
+            _buffer = exporter.GetBuffer(global::IronPython.Runtime.BufferFlags.Simple);
+            int length = _buffer.AsReadOnlySpan().Length;
+            _pin = _buffer.Pin();
+            Block = new NativeMemoryBlock((nint)_pin.Pointer, length, owner: this);
+            _ = Block.Address;
+        }
+
+        ~RegisteredMemory() => Release();
+
+        public NativeMemoryBlock Block { get; }
+
+        public void Dispose()
+        {
+            Release();
+            GC.SuppressFinalize(this);
+        }
+
+        private void Release()
+        {
+            if (System.Threading.Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                MemoryRegistry.Forget(Block);
+                _pin.Dispose();
+                _buffer.Dispose();
+            }
+        }
+    }
+}

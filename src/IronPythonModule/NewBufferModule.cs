@@ -1,0 +1,211 @@
+// The Python module `newbuffer`: constants, module functions, and the Python-level classes
+// Buffer and BufferMixin. The Python-visible .NET types (memoryview, Py_buffer, _BufferBase) are
+// nested in this partial class, each in its own file, because IronPython gives a nested type the
+// module's name as __module__ (a top-level one would claim to live in builtins).
+//
+// Buffer and BufferMixin are defined in Python at import (PythonSource below): Buffer subclasses the
+// .NET _BufferBase, so its subclasses inherit IronPython's IBufferProtocol, and its metaclass makes
+// isinstance(x, Buffer) true for any exporter, as collections.abc.Buffer is in CPython.
+using System;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using IronPython.Modules;
+using IronPython.Runtime;
+using Microsoft.Scripting.Runtime;
+using IronPython.Runtime.Operations;
+using IronPython.Runtime.Types;
+using Microsoft.Scripting.Hosting;
+using NewBuffer.IronPython.Exporters;
+using Flags = NewBuffer.Protocol.BufferFlags;
+
+[assembly: PythonModule("newbuffer", typeof(NewBuffer.IronPython.NewBufferModule))]
+
+namespace NewBuffer.IronPython;
+
+/// <summary>The <c>newbuffer</c> module.</summary>
+public static partial class NewBufferModule
+{
+    public const string __doc__ = "Pure-Python classes exporting PEP 3118 buffers on IronPython.\n\n"
+        + "Three ways to export: __buffer__(self, flags) returning any object with a buffer (PEP 688),\n"
+        + "__getbuffer__(self, flags) returning a memoryview with __releasebuffer__(self, view), and\n"
+        + "BufferMixin._get_buffer(view, flags) filling a Py_buffer. Inherit Buffer (or decorate with\n"
+        + "exporter) so IronPython's own consumers accept the class. memoryview is a complete memoryview.";
+
+    /// <summary>The package and module version.</summary>
+    public static readonly string __version__ = VersionOf(typeof(NewBufferModule).Assembly);
+
+    public const int PyBUF_SIMPLE = (int)Flags.Simple;
+    public const int PyBUF_WRITABLE = (int)Flags.Writable;
+    public const int PyBUF_WRITEABLE = (int)Flags.Writable;
+    public const int PyBUF_FORMAT = (int)Flags.Format;
+    public const int PyBUF_ND = (int)Flags.ND;
+    public const int PyBUF_STRIDES = (int)Flags.Strides;
+    public const int PyBUF_C_CONTIGUOUS = (int)Flags.CContiguous;
+    public const int PyBUF_F_CONTIGUOUS = (int)Flags.FContiguous;
+    public const int PyBUF_ANY_CONTIGUOUS = (int)Flags.AnyContiguous;
+    public const int PyBUF_INDIRECT = (int)Flags.Indirect;
+    public const int PyBUF_CONTIG = (int)Flags.Contig;
+    public const int PyBUF_CONTIG_RO = (int)Flags.ContigRO;
+    public const int PyBUF_STRIDED = (int)Flags.Strided;
+    public const int PyBUF_STRIDED_RO = (int)Flags.StridedRO;
+    public const int PyBUF_RECORDS = (int)Flags.Records;
+    public const int PyBUF_RECORDS_RO = (int)Flags.RecordsRO;
+    public const int PyBUF_FULL = (int)Flags.Full;
+    public const int PyBUF_FULL_RO = (int)Flags.FullRO;
+    public const int PyBUF_READ = (int)Flags.Read;
+    public const int PyBUF_WRITE = (int)Flags.Write;
+
+    private const string MixinKey = "newbuffer.BufferMixin";
+
+    private static readonly ConditionalWeakTable<PythonType, CodeContext> s_contexts = new();
+
+    private const string PythonSource = """
+        class _BufferMeta(type):
+            def __instancecheck__(cls, obj):
+                if cls is Buffer:
+                    return _is_exporter(obj)
+                return type.__instancecheck__(cls, obj)
+
+            def __subclasscheck__(cls, sub):
+                if cls is Buffer:
+                    return _is_exporter_type(sub)
+                return type.__subclasscheck__(cls, sub)
+
+        class Buffer(_BufferBase, metaclass=_BufferMeta):
+            '''Base class of pure-Python exporters: subclasses define __buffer__, __getbuffer__ or
+            (through BufferMixin) _get_buffer, and IronPython's own consumers accept them.
+            isinstance(x, Buffer) is true for any object that exports a buffer.'''
+
+        class BufferMixin(Buffer):
+            '''pygame's BufferMixin: override _get_buffer(view, flags) to fill the Py_buffer view,
+            and optionally _release_buffer(view), called once when the consumer releases it.'''
+
+            def _get_buffer(self, view, flags):
+                raise NotImplementedError('abstract method')
+
+            def _release_buffer(self, view):
+                pass
+
+        def exporter(cls):
+            '''Class decorator: a subclass of cls that also inherits Buffer, for classes that cannot
+            list Buffer among their bases. Instances of the returned class are accepted by
+            IronPython's consumers.'''
+            if issubclass(type(cls), _BufferMeta) and type.__subclasscheck__(Buffer, cls):
+                return cls
+            meta = type(cls)
+            if meta is not type and not issubclass(meta, _BufferMeta):
+                meta = type(meta.__name__ + 'Buffer', (meta, _BufferMeta), {})
+            else:
+                meta = _BufferMeta
+            namespace = {'__module__': cls.__module__, '__doc__': cls.__doc__, '__qualname__': getattr(cls, '__qualname__', cls.__name__)}
+            return meta(cls.__name__, (cls, Buffer), namespace)
+
+        def _make_flags():
+            names = ['SIMPLE', 'WRITABLE', 'FORMAT', 'ND', 'STRIDES', 'C_CONTIGUOUS', 'F_CONTIGUOUS',
+                     'ANY_CONTIGUOUS', 'INDIRECT', 'CONTIG', 'CONTIG_RO', 'STRIDED', 'STRIDED_RO',
+                     'RECORDS', 'RECORDS_RO', 'FULL', 'FULL_RO', 'READ', 'WRITE']
+            members = [(name, globals()['PyBUF_' + name]) for name in names]
+            try:
+                import enum
+            except ImportError:
+                return type('BufferFlags', (), dict(members, __module__='newbuffer'))
+            # IronPython 3.4's standard library predates IntFlag (3.6); IntEnum members are ints too.
+            flags = getattr(enum, 'IntFlag', enum.IntEnum)('BufferFlags', members)
+            flags.__module__ = 'newbuffer'
+            return flags
+
+        BufferFlags = _make_flags()
+        del _make_flags
+        """;
+
+    /// <summary>Makes <c>newbuffer</c> and <c>_testbuffer</c> importable in <paramref name="engine"/>: the one call a C# host makes.</summary>
+    [PythonHidden]
+    public static void Load(ScriptEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        engine.Runtime.LoadAssembly(typeof(NewBufferModule).Assembly);
+    }
+
+    [SpecialName]
+    public static void PerformModuleReload(PythonContext context, PythonDictionary dict)
+    {
+        // IronPython lists nested types under their .NET names; Python knows them by their PythonType names.
+        foreach (Type type in new[] { typeof(MemoryViewObject), typeof(PyBufferObject), typeof(BufferBase) })
+        {
+            dict.Remove(type.Name);
+            dict[type.GetCustomAttribute<PythonTypeAttribute>()!.Name] = DynamicHelpers.GetPythonTypeFromType(type);
+        }
+
+        dict["__name__"] = "newbuffer";
+        var module = new CodeContext(dict, new ModuleContext(dict, context));
+
+        Builtin.exec(module, PythonSource, dict);
+        var buffer = (PythonType)dict["Buffer"];
+        var mixin = (PythonType)dict["BufferMixin"];
+        s_contexts.AddOrUpdate(buffer, module);
+        context.SetModuleState(MixinKey, mixin);
+    }
+
+    [Documentation("get_buffer(obj, flags=PyBUF_SIMPLE)\n\nA Py_buffer filled with obj's answer to flags, exactly as the exporter made it.")]
+    public static PyBufferObject get_buffer(CodeContext context, object? obj, int flags = PyBUF_SIMPLE)
+    {
+        var view = new PyBufferObject();
+        view.get_buffer(context, obj, flags);
+        return view;
+    }
+
+    [Documentation("is_exporter(obj)\n\nTrue when obj exports a buffer in any style newbuffer knows.")]
+    public static bool _is_exporter(CodeContext context, object? obj) =>
+        ExporterDispatch.StyleOf(context, obj) != ExportStyle.None;
+
+    [Documentation("True when instances of cls export a buffer.")]
+    public static bool _is_exporter_type(CodeContext context, object? cls)
+    {
+        if (cls is not PythonType type)
+        {
+            throw PythonErrors.TypeError("issubclass() arg 1 must be a class");
+        }
+
+        return typeof(IBufferProtocol).IsAssignableFrom(type.__clrtype__())
+            || ExporterDispatch.HasTypeAttribute(context, type, "__buffer__")
+            || ExporterDispatch.HasTypeAttribute(context, type, "__getbuffer__");
+    }
+
+    [Documentation("register_memory(obj)\n\nPin obj's memory (bytes, bytearray, array, ctypes...) and let Py_buffer fields\n"
+        + "take addresses inside it, until obj is collected or unregister_memory(obj). Returns the address.")]
+    public static object register_memory(CodeContext context, object obj) =>
+        PythonValues.ToPython(MemoryResolver.Register(context, obj))!;
+
+    [Documentation("unregister_memory(obj)\n\nForget memory registered with register_memory; True if it was registered.")]
+    public static bool unregister_memory(object obj) => MemoryResolver.Unregister(obj);
+
+    [Documentation("set_unsafe_addresses(enabled)\n\nTrust integer addresses newbuffer cannot bound (ctypes memory it\n"
+        + "was not told about). Off by default: a wrong address then crashes the process.")]
+    public static void set_unsafe_addresses(bool enabled) => MemoryResolver.Unsafe = enabled;
+
+    /// <summary>Whether <paramref name="obj"/> is an instance of this runtime's BufferMixin.</summary>
+    internal static bool IsMixin(CodeContext context, object obj) =>
+        context.LanguageContext.GetModuleState(MixinKey) is PythonType mixin
+        && mixin.__subclasscheck__(DynamicHelpers.GetPythonType(obj));
+
+    /// <summary>The module context of the runtime <paramref name="obj"/>'s class was defined in.</summary>
+    internal static CodeContext ContextFor(object obj)
+    {
+        foreach (object? type in PythonType.Get__mro__(DynamicHelpers.GetPythonType(obj)))
+        {
+            if (type is PythonType t && s_contexts.TryGetValue(t, out CodeContext? context))
+            {
+                return context;
+            }
+        }
+
+        return DefaultContext.Default;
+    }
+
+    private static string VersionOf(Assembly assembly)
+    {
+        string version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        int plus = version.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? version : version[..plus];
+    }
+}

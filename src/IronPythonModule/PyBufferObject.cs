@@ -1,0 +1,414 @@
+// newbuffer.Py_buffer: the C struct's fields as attributes, with pygame's behaviour and messages.
+// Two roles:
+//   - passed to BufferMixin._get_buffer: settable during the call, detached after it (any access then
+//     raises "undefined for an unallocated view"); passed read-only to _release_buffer;
+//   - standalone importer: Py_buffer().get_buffer(obj, flags) fills it with exactly what the exporter
+//     answered, unverified, and release_buffer() gives it back; the truth value says whether a
+//     struct is allocated.
+//
+// Pointer fields (buf, format, shape, strides, suboffsets) read as integer addresses or None, as in
+// pygame, so ctypes can read them: values we hold as .NET strings and arrays are written once into
+// pinned memory (registered, so the addresses resolve back). They accept integer addresses (resolved
+// when the call returns, as C code reads them after bf_getbuffer), and, beyond pygame, Python values:
+// a str format, tuples for shape/strides/suboffsets, and any exporter for buf (its memory, held until
+// release). The *_tuple/format_string attributes read the same fields as Python values.
+using System;
+using System.Collections.Generic;
+using System.Text;
+using IronPython.Runtime;
+using Microsoft.Scripting.Runtime;
+using IronPython.Runtime.Operations;
+using NewBuffer.IronPython.Exporters;
+using NewBuffer.Memory;
+using NewBuffer.Protocol;
+
+namespace NewBuffer.IronPython;
+
+public static partial class NewBufferModule
+{
+    /// <summary>A Python view of one <c>Py_buffer</c> struct (pygame's <c>newbuffer.Py_buffer</c>).</summary>
+    [PythonType("Py_buffer")]
+    [Documentation("Py_buffer(buffer_address=None, filled=False, preserve=False)\n\n"
+        + "The fields of a C Py_buffer struct as attributes: obj buf len readonly format itemsize ndim shape\n"
+        + "strides suboffsets internal. Pointer fields read as integer addresses (or None). Use\n"
+        + "get_buffer(obj, flags) to fill it from any exporter and release_buffer() to give it back.")]
+    public sealed class PyBufferObject
+    {
+        private readonly Dictionary<string, (Memory.ManagedMemoryBlock Block, object Value)> _materialized = [];
+        private readonly Dictionary<string, long> _pendingAddresses = [];
+        private readonly List<BufferView> _held = [];
+        private BufferView? _view;
+        private bool _filled;
+        private bool _ownsExport;
+
+        /// <summary>An unallocated Py_buffer, ready for get_buffer.</summary>
+        public PyBufferObject(object? buffer_address = null, bool filled = false, bool preserve = false)
+        {
+            if (buffer_address is not null)
+            {
+                throw PythonErrors.ValueError("argument buffer_address is not supported: IronPython has no C Py_buffer structs");
+            }
+
+            if (filled || preserve)
+            {
+                throw PythonErrors.ValueError($"argument {(filled ? "filled" : "preserve")} cannot be True for a NULL buffer_address");
+            }
+        }
+
+        private PyBufferObject(BufferView view, bool filled)
+        {
+            _view = view;
+            _filled = filled;
+        }
+
+        /// <summary>Releases a standalone export the program forgot to release.</summary>
+        ~PyBufferObject()
+        {
+            if (_ownsExport)
+            {
+                _view?.Release();
+            }
+        }
+
+        /// <summary>The exporters whose memory a <c>buf</c> assignment borrowed; released with the view.</summary>
+        internal IReadOnlyList<BufferView> Held => _held;
+
+        public object? obj
+        {
+            get => View(nameof(obj)).Obj;
+            set => Settable(nameof(obj)).Obj = value;
+        }
+
+        public object? buf
+        {
+            get
+            {
+                BufferView view = View(nameof(buf));
+                return _pendingAddresses.TryGetValue(nameof(buf), out long address) ? PythonValues.ToPython(address)
+                    : view.Buf.IsNull ? null : PythonValues.ToPython(view.Buf.Address);
+            }
+
+            set
+            {
+                BufferView view = Settable(nameof(buf));
+                _pendingAddresses.Remove(nameof(buf));
+                if (value is null)
+                {
+                    view.Buf = default;
+                }
+                else if (IsInteger(value))
+                {
+                    _pendingAddresses[nameof(buf)] = PythonValues.ToLong(value, "property buf");
+                }
+                else
+                {
+                    IBufferExporter exporter = ExporterDispatch.TryCreate(DefaultContext.Default, value)
+                        ?? throw PythonErrors.TypeError($"property buf must be a Python integer or an object with a buffer, not '{PythonErrors.TypeName(value)}'");
+                    BufferView borrowed = BufferView.Acquire(exporter, Protocol.BufferFlags.Simple);
+                    _held.Add(borrowed);
+                    view.Buf = borrowed.Buf;
+                }
+            }
+        }
+
+        public object len
+        {
+            get => PythonValues.ToPython(View(nameof(len)).Len)!;
+            set => Settable(nameof(len)).Len = PythonValues.ToLong(value, "property len");
+        }
+
+        public bool @readonly
+        {
+            get => View("readonly").ReadOnly;
+            set => Settable("readonly").ReadOnly = value;
+        }
+
+        public object? format
+        {
+            get
+            {
+                BufferView view = View(nameof(format));
+                if (_pendingAddresses.TryGetValue(nameof(format), out long address))
+                {
+                    return PythonValues.ToPython(address);
+                }
+
+                return view.Format is null ? null : Materialize(nameof(format), view.Format, () => CString(view.Format));
+            }
+
+            set
+            {
+                BufferView view = Settable(nameof(format));
+                _pendingAddresses.Remove(nameof(format));
+                switch (value)
+                {
+                    case null:
+                        view.Format = null;
+                        break;
+                    case string text:
+                        view.Format = text;
+                        break;
+                    default:
+                        _pendingAddresses[nameof(format)] = PythonValues.ToLong(value, "property format");
+                        break;
+                }
+            }
+        }
+
+        public object itemsize
+        {
+            get => PythonValues.ToPython(View(nameof(itemsize)).ItemSize)!;
+            set => Settable(nameof(itemsize)).ItemSize = PythonValues.ToLong(value, "property itemsize");
+        }
+
+        public object ndim
+        {
+            get => View(nameof(ndim)).NDim;
+            set
+            {
+                long n = PythonValues.ToLong(value, "property ndim");
+                Settable(nameof(ndim)).NDim = n is >= int.MinValue and <= int.MaxValue ? (int)n
+                    : throw PythonOps.OverflowError("{0}", "property ndim does not fit in a C int");
+            }
+        }
+
+        public object? shape
+        {
+            get => ArrayField(nameof(shape), v => v.HasShape ? v.Shape.ToArray() : null);
+            set => SetArrayField(nameof(shape), value, (v, a) => v.SetShape(a));
+        }
+
+        public object? strides
+        {
+            get => ArrayField(nameof(strides), v => v.HasStrides ? v.Strides.ToArray() : null);
+            set => SetArrayField(nameof(strides), value, (v, a) => v.SetStrides(a));
+        }
+
+        public object? suboffsets
+        {
+            get => ArrayField(nameof(suboffsets), v => v.HasSuboffsets ? v.Suboffsets.ToArray() : null);
+            set => SetArrayField(nameof(suboffsets), value, (v, a) => v.SetSuboffsets(a));
+        }
+
+        public object? @internal
+        {
+            get => View("internal").Internal;
+            set => Settable("internal").Internal = value;
+        }
+
+        /// <summary>The format as a str (None for NULL), beyond pygame.</summary>
+        public string? format_string => Committed(nameof(format_string)).Format;
+
+        /// <summary>The shape as a tuple (None for NULL), beyond pygame.</summary>
+        public PythonTuple? shape_tuple => Committed(nameof(shape_tuple)) is { HasShape: true } v ? PythonValues.TupleOf(v.Shape) : null;
+
+        /// <summary>The strides as a tuple (None for NULL), beyond pygame.</summary>
+        public PythonTuple? strides_tuple => Committed(nameof(strides_tuple)) is { HasStrides: true } v ? PythonValues.TupleOf(v.Strides) : null;
+
+        /// <summary>The suboffsets as a tuple (None for NULL), beyond pygame.</summary>
+        public PythonTuple? suboffsets_tuple => Committed(nameof(suboffsets_tuple)) is { HasSuboffsets: true } v ? PythonValues.TupleOf(v.Suboffsets) : null;
+
+        [Documentation("get_buffer(obj, flags=PyBUF_SIMPLE)\n\nFill in the fields with obj's answer to flags, exactly as the exporter made them (unverified).")]
+        public void get_buffer(CodeContext context, object? obj, int flags = 0)
+        {
+            if (_filled)
+            {
+                throw PythonErrors.ValueError("The Py_buffer struct is already filled in");
+            }
+
+            IBufferExporter exporter = ExporterDispatch.Create(context, obj, string.Empty);
+            try
+            {
+                _view = BufferView.Acquire(exporter, (Protocol.BufferFlags)flags);
+            }
+            catch (Protocol.BufferException e)
+            {
+                throw PythonErrors.Raise(context, e);
+            }
+
+            _filled = true;
+            _ownsExport = true;
+            _materialized.Clear();
+        }
+
+        [Documentation("release_buffer()\n\nRelease a buffer filled by get_buffer; afterwards the struct is unallocated.")]
+        public void release_buffer()
+        {
+            if (_filled && _ownsExport && _view is not null)
+            {
+                BufferView view = _view;
+                _ownsExport = false;
+                _filled = false;
+                _view = null;
+                view.Release();
+            }
+        }
+
+        public bool __bool__() => _view is not null;
+
+        public string __repr__(CodeContext context) => _view is null
+            ? "<Py_buffer (unallocated)>"
+            : $"<Py_buffer obj={PythonOps.Repr(context, _view.Obj)} len={_view.Len} itemsize={_view.ItemSize} ndim={_view.NDim} readonly={(_view.ReadOnly ? "True" : "False")}>";
+
+        /// <summary>A wrapper whose fields the exporter fills during <c>_get_buffer</c>.</summary>
+        internal static PyBufferObject ForFilling(BufferView view) => new(view, filled: false);
+
+        /// <summary>A read-only wrapper for <c>_release_buffer</c>.</summary>
+        internal static PyBufferObject ForReleasing(BufferView view) => new(view, filled: true);
+
+        /// <summary>Resolves addresses Python code stored, then detaches: the view is the caller's from now on.</summary>
+        internal void CommitAndDetach(object? exporter)
+        {
+            BufferView view = _view!;
+            try
+            {
+                ReadOnlySpan<object?> hints = [exporter, view.Obj];
+                if (_pendingAddresses.TryGetValue(nameof(buf), out long bufAddress))
+                {
+                    view.Buf = MemoryResolver.Resolve(bufAddress, Math.Max(view.Len, 0), hints, nameof(buf));
+                }
+
+                if (_pendingAddresses.TryGetValue(nameof(format), out long formatAddress))
+                {
+                    view.Format = ReadCString(MemoryResolver.Resolve(formatAddress, 1, hints, nameof(format)));
+                }
+
+                int ndim = Math.Max(view.NDim, 0);
+                foreach (string field in new[] { nameof(shape), nameof(strides), nameof(suboffsets) })
+                {
+                    if (_pendingAddresses.TryGetValue(field, out long address))
+                    {
+                        BufferPointer p = MemoryResolver.Resolve(address, ndim * 8L, hints, field);
+                        var values = new long[ndim];
+                        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(p.Slice(ndim * 8L)).CopyTo(values);
+                        (field switch { nameof(shape) => (Action<long[]>)view.SetShape, nameof(strides) => view.SetStrides, _ => view.SetSuboffsets })(values);
+                    }
+                }
+            }
+            finally
+            {
+                _pendingAddresses.Clear();
+                Detach();
+            }
+        }
+
+        /// <summary>Detaches from the view: every field access now raises, as pygame's wrapper after the call.</summary>
+        internal void Detach()
+        {
+            _view = null;
+            _filled = false;
+        }
+
+        private BufferView View(string name) =>
+            _view ?? throw PythonErrors.AttributeError($"property {name} is undefined for an unallocated view");
+
+        private BufferView Committed(string name)
+        {
+            BufferView view = View(name);
+            if (_pendingAddresses.Count > 0)
+            {
+                throw PythonErrors.ValueError($"{name} is not known until the fields set by address are read, after _get_buffer returns");
+            }
+
+            return view;
+        }
+
+        private BufferView Settable(string name)
+        {
+            BufferView view = View(name);
+            if (_filled)
+            {
+                throw PythonErrors.AttributeError($"property {name} is read-only");
+            }
+
+            return view;
+        }
+
+        private object? ArrayField(string name, Func<BufferView, long[]?> read)
+        {
+            BufferView view = View(name);
+            if (_pendingAddresses.TryGetValue(name, out long address))
+            {
+                return PythonValues.ToPython(address);
+            }
+
+            long[]? values = read(view);
+            if (values is null)
+            {
+                return null;
+            }
+
+            return Materialize(name, string.Join(",", values), () =>
+            {
+                var bytes = new byte[values.Length * 8];
+                System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).CopyTo(bytes);
+                return bytes;
+            });
+        }
+
+        private void SetArrayField(string name, object? value, Action<BufferView, long[]?> write)
+        {
+            BufferView view = Settable(name);
+            _pendingAddresses.Remove(name);
+            if (value is null)
+            {
+                write(view, null);
+            }
+            else if (IsInteger(value))
+            {
+                _pendingAddresses[name] = PythonValues.ToLong(value, $"property {name}");
+            }
+            else if (value is PythonTuple or PythonList)
+            {
+                var items = new List<long>();
+                foreach (object? item in (System.Collections.IEnumerable)value)
+                {
+                    items.Add(PythonValues.ToLong(item, $"items of {name}"));
+                }
+
+                write(view, items.ToArray());
+            }
+            else
+            {
+                throw PythonErrors.TypeError($"property {name} must be a Python integer, not '{PythonErrors.TypeName(value)}'");
+            }
+        }
+
+        /// <summary>Writes a field's value into pinned, registered memory once and returns its address.</summary>
+        private object? Materialize(string name, object key, Func<byte[]> bytes)
+        {
+            if (!_materialized.TryGetValue(name, out var cached) || !cached.Value.Equals(key))
+            {
+                byte[] content = bytes();
+                byte[] pinned = GC.AllocateArray<byte>(Math.Max(content.Length, 1), pinned: true);
+                content.CopyTo(pinned, 0);
+                cached = (new Memory.ManagedMemoryBlock(pinned), key);
+                _materialized[name] = cached;
+            }
+
+            return PythonValues.ToPython(cached.Block.Address);
+        }
+
+        private static byte[] CString(string text)
+        {
+            byte[] ascii = Encoding.ASCII.GetBytes(text);
+            Array.Resize(ref ascii, ascii.Length + 1);
+            return ascii;
+        }
+
+        private static string ReadCString(BufferPointer p)
+        {
+            Span<byte> rest = p.Block!.Span[(int)p.Offset..];
+            int end = rest.IndexOf((byte)0);
+            if (end < 0)
+            {
+                throw PythonErrors.ValueError("Py_buffer.format: the string has no terminating NUL inside its memory");
+            }
+
+            return Encoding.ASCII.GetString(rest[..end]);
+        }
+
+        private static bool IsInteger(object value) => value is int or long or System.Numerics.BigInteger
+            || (value is not bool && value is not string && PythonOps.TryGetBoundAttr(value, "__index__", out _));
+    }
+}

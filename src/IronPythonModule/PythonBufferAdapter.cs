@@ -1,0 +1,150 @@
+// Our exports as IronPython sees buffers (IPythonBuffer), so IronPython's own consumers -
+// memoryview(), bytes(), struct, array, file.write, hashlib... - accept every newbuffer exporter.
+// IronPython's contract (Runtime/BufferProtocol.cs): a C-contiguous export is a span of exactly its
+// bytes with Strides null and Offset 0; a strided one is the whole memory block with Offset at the
+// first item. IronPython cannot follow suboffsets, so a PIL-style view answering a read-only request
+// is handed over as a C-ordered copy; a writable one is refused with BufferError.
+//
+// Dispose releases the export exactly once (IronPython disposes every buffer it gets; the finalizer
+// covers one dropped without a Dispose).
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Threading;
+using IronPython.Runtime;
+using NewBuffer.Geometry;
+using NewBuffer.Protocol;
+using NewBuffer.Validation;
+using CoreFlags = NewBuffer.Protocol.BufferFlags;
+
+namespace NewBuffer.IronPython;
+
+internal sealed class PythonBufferAdapter : IPythonBuffer
+{
+    private readonly BufferView _export;
+    private readonly VerifiedView _view;
+    private readonly ViewLayout _layout;
+    private readonly CoreFlags _flags;
+    private readonly byte[]? _copy;
+    private int _disposed;
+
+    private PythonBufferAdapter(BufferView export, VerifiedView view, CoreFlags flags)
+    {
+        _export = export;
+        _view = view;
+        _flags = flags;
+        _layout = view.Layout;
+        if (_layout.HasSuboffsets)
+        {
+            _copy = ViewCopier.ToArray(view.Buf, _layout);
+            _layout = ViewLayout.Contiguous(_layout.ItemSize, _layout.Shape);
+        }
+
+        if (_layout.ItemCount > int.MaxValue || _layout.ByteLength > int.MaxValue)
+        {
+            throw new InvalidOperationException("too large");
+        }
+    }
+
+    ~PythonBufferAdapter() => Dispose();
+
+    public object Object => _export.Obj!;
+
+    public bool IsReadOnly => _view.ReadOnly || _copy is not null;
+
+    private bool Contiguous => _copy is not null || _layout.IsCContiguous;
+
+    public int Offset => Contiguous ? 0 : (int)_view.Buf.Offset;
+
+    public string? Format => _flags.WantsFormat() ? _view.Format ?? "B" : null;
+
+    public int ItemCount => (int)_layout.ItemCount;
+
+    public int ItemSize => (int)_layout.ItemSize;
+
+    public int NumOfDims => _flags.WantsShape() ? _layout.NDim : 1;
+
+    public IReadOnlyList<int>? Shape => _flags.WantsShape() ? ToInts(_layout.Shape) : null;
+
+    public IReadOnlyList<int>? Strides => Contiguous ? null : ToInts(_layout.Strides);
+
+    public IReadOnlyList<int>? SubOffsets => null;
+
+    /// <summary>Asks <paramref name="exporter"/> for a view answering <paramref name="flags"/>, verifies it, and wraps it.</summary>
+    public static IPythonBuffer Export(CodeContext context, IBufferExporter exporter, CoreFlags flags, string who)
+    {
+        try
+        {
+            VerifiedView view = ViewVerifier.Acquire(exporter, flags, who, out BufferView export);
+            if (view.Layout.HasSuboffsets && flags.WantsWritable())
+            {
+                export.Release();
+                throw PythonErrors.BufferError($"{who}: IronPython cannot write through suboffsets");
+            }
+
+            try
+            {
+                return new PythonBufferAdapter(export, view, flags);
+            }
+            catch (InvalidOperationException)
+            {
+                export.Release();
+                throw PythonErrors.BufferError($"{who}: the view is too large for IronPython's buffer interface (more than 2**31-1 bytes)");
+            }
+        }
+        catch (Protocol.BufferException e)
+        {
+            throw PythonErrors.Raise(context, e);
+        }
+    }
+
+    public ReadOnlySpan<byte> AsReadOnlySpan()
+    {
+        if (_copy is not null)
+        {
+            return _copy;
+        }
+
+        return Contiguous ? _view.Buf.Slice(_layout.ByteLength) : _view.Buf.Block!.Span;
+    }
+
+    public Span<byte> AsSpan()
+    {
+        if (IsReadOnly)
+        {
+            throw PythonErrors.BufferError("buffer is not writable");
+        }
+
+        return Contiguous ? _view.Buf.Slice(_layout.ByteLength) : _view.Buf.Block!.Span;
+    }
+
+    public MemoryHandle Pin()
+    {
+        if (_copy is not null)
+        {
+            return _copy.AsMemory().Pin();
+        }
+
+        return _layout.ItemCount == 0 ? default : _view.Buf.Block!.Pin(Contiguous ? _view.Buf.Offset : 0);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            GC.SuppressFinalize(this);
+            _export.Release();
+        }
+    }
+
+    private static int[] ToInts(ReadOnlySpan<long> values)
+    {
+        var result = new int[values.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = checked((int)values[i]);
+        }
+
+        return result;
+    }
+}

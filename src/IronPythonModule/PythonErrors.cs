@@ -1,0 +1,70 @@
+// The one place where core errors become Python exceptions. Every Python-visible entry point
+// that calls into the core lets BufferException through to here (Raise) so messages stay CPython's
+// and kinds map the same way everywhere.
+using System;
+using IronPython.Runtime;
+using IronPython.Runtime.Exceptions;
+using IronPython.Runtime.Operations;
+using IronPython.Runtime.Types;
+using NewBuffer.Protocol;
+using CoreBufferException = NewBuffer.Protocol.BufferException;
+using PythonBufferError = IronPython.Runtime.Exceptions.BufferException;
+
+namespace NewBuffer.IronPython;
+
+internal static class PythonErrors
+{
+    /// <summary>The Python exception for a core error.</summary>
+    public static Exception Raise(CodeContext? context, CoreBufferException error) => error.Kind switch
+    {
+        BufferErrorKind.Buffer => new PythonBufferError(error.Message),
+        BufferErrorKind.Value => new ValueErrorException(error.Message),
+        BufferErrorKind.Type => new TypeErrorException(error.Message),
+        BufferErrorKind.Index => PythonOps.IndexError("{0}", error.Message),
+        BufferErrorKind.Overflow => PythonOps.OverflowError("{0}", error.Message),
+        BufferErrorKind.NotImplemented => PythonOps.NotImplementedError("{0}", error.Message),
+        BufferErrorKind.Struct => StructError(context, error.Message),
+        _ => new ValueErrorException(error.Message),
+    };
+
+    public static Exception BufferError(string message) => new PythonBufferError(message);
+
+    public static Exception ValueError(string message) => new ValueErrorException(message);
+
+    public static Exception TypeError(string message) => new TypeErrorException(message);
+
+    public static Exception AttributeError(string message) => PythonOps.AttributeError("{0}", message);
+
+    /// <summary>struct.error, which IronPython creates when _struct is first imported.</summary>
+    private static Exception StructError(CodeContext? context, string message)
+    {
+        context ??= DefaultContext.Default;
+        PythonContext python = context.LanguageContext;
+        if (python.GetModuleState("structerror") is not PythonType error)
+        {
+            PythonOps.ImportTop(context, "_struct", 0);
+            error = (PythonType)python.GetModuleState("structerror");
+        }
+
+        return PythonOps.CreateThrowable(error, message);
+    }
+
+    /// <summary>Reports an exception that cannot be raised (a release callback failed), as CPython's unraisable hook does.</summary>
+    public static void ReportUnraisable(CodeContext context, Exception error, object? where)
+    {
+        try
+        {
+            PythonContext python = context.LanguageContext;
+            object stderr = PythonOps.GetBoundAttr(context, python.SystemState, "stderr");
+            string message = "Exception ignored in: " + PythonOps.Repr(context, where) + Environment.NewLine + python.FormatException(error).TrimEnd();
+            PythonOps.PrintWithDest(context, stderr, message);
+        }
+        catch (Exception)
+        {
+            // Reporting must never fail the release it reports on.
+        }
+    }
+
+    /// <summary>The Python name of an object's type, for messages.</summary>
+    public static string TypeName(object? value) => PythonType.Get__name__(DynamicHelpers.GetPythonType(value));
+}

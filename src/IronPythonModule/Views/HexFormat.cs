@@ -1,0 +1,53 @@
+// bytes.hex(sep, bytes_per_sep) as CPython's _Py_strhex_with_sep: a separator every
+// |bytes_per_sep| bytes, counted from the right for a positive count and from the left for a
+// negative one.
+using System;
+using System.Text;
+using IronPython.Runtime;
+
+namespace NewBuffer.IronPython.Views;
+
+internal static class HexFormat
+{
+    public static string Format(byte[] data, object? sep, int bytesPerSep)
+    {
+        string? separator = sep switch
+        {
+            null => null,
+            string s => s,
+            Bytes b => Encoding.Latin1.GetString(PythonValues.ToArray(b)),
+            _ => throw PythonErrors.TypeError("sep must be str or bytes."),
+        };
+        if (separator is not null && separator.Length != 1)
+        {
+            throw PythonErrors.ValueError("sep must be length 1.");
+        }
+
+        if (separator is not null && separator[0] > 127)
+        {
+            throw PythonErrors.ValueError("sep must be ASCII.");
+        }
+
+        string hex = Convert.ToHexString(data).ToLowerInvariant();
+        if (separator is null || bytesPerSep == 0 || data.Length == 0)
+        {
+            return hex;
+        }
+
+        int group = Math.Abs(bytesPerSep);
+        var result = new StringBuilder(hex.Length + (hex.Length / 2 / group));
+        for (int i = 0; i < data.Length; i++)
+        {
+            // Positive: groups end at the right edge, so the first group may be short.
+            bool boundary = bytesPerSep > 0 ? i > 0 && (data.Length - i) % group == 0 : i > 0 && i % group == 0;
+            if (boundary)
+            {
+                result.Append(separator[0]);
+            }
+
+            result.Append(hex, i * 2, 2);
+        }
+
+        return result.ToString();
+    }
+}

@@ -1,0 +1,126 @@
+// Python subscripts of a memoryview: what a key selects. CPython's rules where CPython has them
+// (ints, slices, Ellipsis, tuples of ints; its error messages), and beyond CPython: an int on a
+// multi-dimensional view is the sub-view, and a tuple may mix ints and slices for any dimension.
+using System.Numerics;
+using IronPython.Runtime;
+using IronPython.Runtime.Types;
+using NewBuffer.Geometry;
+using NewBuffer.Views;
+
+namespace NewBuffer.IronPython.Views;
+
+internal static class KeyParser
+{
+    /// <summary>What a key selects: one item (its indices) or a view.</summary>
+    public readonly record struct Selection(long[]? Item, ArrayView? View);
+
+    public static Selection Select(ArrayView view, object? key)
+    {
+        int ndim = view.Layout.NDim;
+        switch (key)
+        {
+            case Ellipsis:
+                return new Selection(null, view);
+            case Slice slice:
+                RequireDimensions(ndim);
+                return new Selection(null, ApplySlice(view, 0, slice));
+            case PythonTuple tuple:
+                return SelectTuple(view, tuple);
+            case var _ when IsIndex(key):
+                RequireDimensions(ndim);
+                long index = PythonValues.ToLong(key, "index");
+                return ndim == 1 ? new Selection([index], null) : new Selection(null, view.Take(0, index));
+            default:
+                throw PythonErrors.TypeError("memoryview: invalid slice key");
+        }
+    }
+
+    private static Selection SelectTuple(ArrayView view, PythonTuple tuple)
+    {
+        int ndim = view.Layout.NDim;
+        if (tuple.Count > ndim)
+        {
+            if (ndim == 0)
+            {
+                throw PythonErrors.TypeError("invalid indexing of 0-dim memory");
+            }
+
+            throw PythonErrors.TypeError($"cannot index {ndim}-dimension view with {tuple.Count}-element tuple");
+        }
+
+        bool allIndices = true;
+        foreach (object? part in tuple)
+        {
+            allIndices &= IsIndex(part);
+        }
+
+        if (allIndices && tuple.Count == ndim)
+        {
+            var indices = new long[ndim];
+            for (int i = 0; i < ndim; i++)
+            {
+                indices[i] = PythonValues.ToLong(tuple[i], "index");
+            }
+
+            return new Selection(indices, null);
+        }
+
+        ArrayView result = view;
+        int dim = 0;
+        foreach (object? part in tuple)
+        {
+            if (part is Slice slice)
+            {
+                result = ApplySlice(result, dim++, slice);
+            }
+            else if (IsIndex(part))
+            {
+                result = result.Take(dim, PythonValues.ToLong(part, "index"));
+            }
+            else
+            {
+                throw PythonErrors.TypeError("memoryview: invalid slice key");
+            }
+        }
+
+        return new Selection(null, result);
+    }
+
+    private static ArrayView ApplySlice(ArrayView view, int dim, Slice slice)
+    {
+        long count = Slicing.Adjust(
+            view.Layout.Shape[dim],
+            Bound(slice.start),
+            Bound(slice.stop),
+            Bound(slice.step),
+            out long first,
+            out long step);
+        return view.Slice(dim, first, count, step);
+    }
+
+    private static long? Bound(object? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value is BigInteger big)
+        {
+            return big < long.MinValue ? long.MinValue : big > long.MaxValue ? long.MaxValue : (long)big;
+        }
+
+        return PythonValues.ToLong(value, "slice indices");
+    }
+
+    private static void RequireDimensions(int ndim)
+    {
+        if (ndim == 0)
+        {
+            throw PythonErrors.TypeError("invalid indexing of 0-dim memory");
+        }
+    }
+
+    private static bool IsIndex(object? value) =>
+        value is int or BigInteger or bool || (value is not null && value is not string && global::IronPython.Runtime.Operations.PythonOps.TryGetBoundAttr(value, "__index__", out _));
+}

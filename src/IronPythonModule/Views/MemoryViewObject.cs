@@ -1,0 +1,470 @@
+// newbuffer.memoryview: CPython's memoryview over any exporter, plus what CPython lacks
+// (multi-dimensional indexing and slicing, suboffsets everywhere, any struct format in tolist and
+// comparisons). The logic is the core's ArrayView; this type parses Python arguments, converts
+// values and owns the lifetime:
+//   - every view derived from this one (slices, casts, toreadonly, memoryview(m)) registers on the
+//     same ManagedBuffer, which releases the exporter's view once, when the last of them goes;
+//   - buffers exported *from* this view are counted; release() refuses while any is outstanding;
+//   - after release every operation raises ValueError; a dropped view releases in its finalizer.
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Numerics;
+using System.Text;
+using System.Threading;
+using IronPython.Runtime;
+using Microsoft.Scripting.Runtime;
+using IronPython.Runtime.Operations;
+using IronPython.Runtime.Types;
+using NewBuffer.Geometry;
+using NewBuffer.IronPython.Exporters;
+using NewBuffer.IronPython.Views;
+using NewBuffer.Protocol;
+using NewBuffer.Validation;
+using NewBuffer.Views;
+using CoreBufferException = NewBuffer.Protocol.BufferException;
+using CoreFlags = NewBuffer.Protocol.BufferFlags;
+
+namespace NewBuffer.IronPython;
+
+public static partial class NewBufferModule
+{
+    /// <summary>A memoryview over any buffer exporter (<c>newbuffer.memoryview</c>).</summary>
+    [PythonType("memoryview")]
+    [Documentation("memoryview(object)\n\nCreate a new memoryview object which references the given object.\n"
+        + "Like CPython's, plus multi-dimensional indexing and slicing, suboffsets and any struct format.")]
+    public class MemoryViewObject : IBufferExporter, IBufferProtocol, IEnumerable
+    {
+        private readonly ManagedBuffer _buffer;
+        private ArrayView _view;
+        private int _exports;
+        private int _released;
+
+        /// <summary>A view of <paramref name="object"/>'s buffer (requested with PyBUF_FULL_RO).</summary>
+        public MemoryViewObject(CodeContext context, object? @object)
+            : this(context, @object, CoreFlags.FullRO)
+        {
+        }
+
+        private MemoryViewObject(CodeContext context, object? source, CoreFlags flags)
+        {
+            if (source is MemoryViewObject other && flags == CoreFlags.FullRO)
+            {
+                ArrayView view = other.Live();
+                _buffer = other._buffer;
+                _view = view;
+            }
+            else
+            {
+                IBufferExporter exporter = ExporterDispatch.Create(context, source, "memoryview: ");
+                try
+                {
+                    VerifiedView verified = ViewVerifier.Acquire(exporter, flags, "memoryview", out BufferView export);
+                    _buffer = new ManagedBuffer(export);
+                    _view = ArrayView.From(verified);
+                }
+                catch (CoreBufferException e)
+                {
+                    throw PythonErrors.Raise(context, e);
+                }
+            }
+
+            Register();
+        }
+
+        private MemoryViewObject(ManagedBuffer buffer, ArrayView view)
+        {
+            _buffer = buffer;
+            _view = view;
+            Register();
+        }
+
+        /// <summary>Releases the view if the program dropped it unreleased.</summary>
+        ~MemoryViewObject()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                _buffer.RemoveView();
+            }
+        }
+
+        public object? obj => Live() is not null ? _buffer.Export.Obj : null;
+
+        public object nbytes => PythonValues.ToPython(Live().Layout.ByteLength)!;
+
+        public bool @readonly => Live().ReadOnly;
+
+        public object itemsize => PythonValues.ToPython(Live().Layout.ItemSize)!;
+
+        public string format => Live().Format;
+
+        public int ndim => Live().Layout.NDim;
+
+        public PythonTuple shape => PythonValues.TupleOf(Live().Layout.Shape);
+
+        public PythonTuple strides => PythonValues.TupleOf(Live().Layout.Strides);
+
+        public PythonTuple suboffsets => PythonValues.TupleOf(Live().Layout.Suboffsets);
+
+        public bool c_contiguous => IsContiguous(Order.C);
+
+        public bool f_contiguous => IsContiguous(Order.Fortran);
+
+        public bool contiguous => IsContiguous(Order.Any);
+
+        [ClassMethod]
+        [Documentation("_from_flags(object, flags)\n\nCreate a memoryview requesting exactly flags from object (private, for tests).")]
+        public static object _from_flags(CodeContext context, PythonType cls, object? @object, int flags) =>
+            new MemoryViewObject(context, @object, (CoreFlags)flags);
+
+        [Documentation("release()\n\nRelease the underlying buffer exposed by the memoryview object.")]
+        public void release()
+        {
+            if (Volatile.Read(ref _released) != 0)
+            {
+                return;
+            }
+
+            int exports = Volatile.Read(ref _exports);
+            if (exports > 0)
+            {
+                throw PythonErrors.BufferError($"memoryview has {exports} exported buffer{(exports == 1 ? string.Empty : "s")}");
+            }
+
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                GC.SuppressFinalize(this);
+                _buffer.RemoveView();
+            }
+        }
+
+        public MemoryViewObject __enter__()
+        {
+            Live();
+            return this;
+        }
+
+        public void __exit__(params object?[] excinfo) => release();
+
+        [Documentation("tobytes(order='C')\n\nReturn the data in the buffer as a byte string, in 'C', 'F' or 'A' order.")]
+        public Bytes tobytes(CodeContext context, object? order = null) =>
+            PythonValues.WrapBytes(Core(context, () => Live().ToBytes(ParseOrder(order))));
+
+        [Documentation("tolist()\n\nReturn the data in the buffer as a list of elements (nested for more dimensions).")]
+        public object? tolist(CodeContext context) =>
+            Core(context, () => Live().ToList(PythonValues.ToPython, items => PythonOps.MakeListNoCopy(items!)));
+
+        [Documentation("hex(sep=None, bytes_per_sep=1)\n\nReturn the data in the buffer as a str of hexadecimal numbers.")]
+        public string hex(CodeContext context, object? sep = null, int bytes_per_sep = 1) =>
+            HexFormat.Format(Core(context, () => Live().ToBytes()), sep, bytes_per_sep);
+
+        [Documentation("toreadonly()\n\nReturn a readonly version of the memoryview.")]
+        public MemoryViewObject toreadonly() => Derive(Live().AsReadOnly());
+
+        [Documentation("cast(format, shape=None)\n\nCast a memoryview to a new format or shape.")]
+        public MemoryViewObject cast(CodeContext context, object? format, object? shape = null)
+        {
+            if (format is not string text)
+            {
+                throw PythonErrors.TypeError($"cast() argument 'format' must be str, not {PythonErrors.TypeName(format)}");
+            }
+
+            long[]? dims = null;
+            if (shape is not null)
+            {
+                if (shape is not (PythonList or PythonTuple))
+                {
+                    throw PythonErrors.TypeError("shape must be a list or a tuple");
+                }
+
+                var list = new List<long>();
+                foreach (object? item in (IEnumerable)shape)
+                {
+                    if (item is not (int or BigInteger))
+                    {
+                        throw PythonErrors.TypeError("memoryview.cast(): elements of shape must be integers");
+                    }
+
+                    list.Add(PythonValues.ToLong(item, "shape"));
+                }
+
+                dims = list.ToArray();
+            }
+
+            return Derive(Core(context, () => Live().Cast(text, dims)));
+        }
+
+        public int __len__()
+        {
+            ArrayView view = Live();
+            if (view.Layout.NDim == 0)
+            {
+                throw PythonErrors.TypeError("0-dim memory has no length");
+            }
+
+            long n = view.Layout.Shape[0];
+            return n <= int.MaxValue ? (int)n : throw PythonOps.OverflowError("{0}", "cannot fit 'int' into an index-sized integer");
+        }
+
+        // IronPython binds m[a, b] as __getitem__(a, b) rather than passing the tuple.
+        public object? __getitem__(CodeContext context, object? first, object? second, params object?[] rest) =>
+            __getitem__(context, PythonOps.MakeTuple([first, second, .. rest]));
+
+        public void __setitem__(CodeContext context, object? first, object? second, object? third, params object?[] rest)
+        {
+            object?[] all = [first, second, third, .. rest];
+            __setitem__(context, PythonOps.MakeTuple(all[..^1]), all[^1]);
+        }
+
+        public object? __getitem__(CodeContext context, object? key)
+        {
+            ArrayView view = Live();
+            try
+            {
+                return KeyParser.Select(view, key) switch
+                {
+                    KeyParser.Selection { Item: { } indices } => PythonValues.ToPython(view.GetItem(indices)),
+                    KeyParser.Selection { View: { } sub } when ReferenceEquals(sub, view) => this,
+                    KeyParser.Selection selection => Derive(selection.View!),
+                };
+            }
+            catch (CoreBufferException e)
+            {
+                throw PythonErrors.Raise(context, e);
+            }
+        }
+
+        public void __setitem__(CodeContext context, object? key, object? value)
+        {
+            ArrayView view = Live();
+            try
+            {
+                view.CheckWritable();
+                KeyParser.Selection selection = KeyParser.Select(view, key);
+                if (selection.Item is { } indices)
+                {
+                    ItemCodec.Set(view, indices, value);
+                    return;
+                }
+
+                ArrayView target = selection.View!;
+                IBufferExporter exporter = ExporterDispatch.Create(context, value, "memoryview: ");
+                VerifiedView source = ViewVerifier.Acquire(exporter, CoreFlags.FullRO, "memoryview", out BufferView export);
+                try
+                {
+                    ArrayView from = ArrayView.From(source);
+                    if (!SameStructure(from, target))
+                    {
+                        throw PythonErrors.ValueError("memoryview assignment: lvalue and rvalue have different structures");
+                    }
+
+                    ViewCopier.Copy(from.Buf, from.Layout, target.Buf, target.Layout);
+                }
+                finally
+                {
+                    export.Release();
+                }
+            }
+            catch (CoreBufferException e)
+            {
+                throw PythonErrors.Raise(context, e);
+            }
+        }
+
+        public void __delitem__(object? key) => throw PythonErrors.TypeError("cannot delete memory");
+
+        [return: MaybeNotImplemented]
+        public object __eq__(CodeContext context, object? other)
+        {
+            if (ReferenceEquals(this, other))
+            {
+                return true;
+            }
+
+            if (Volatile.Read(ref _released) != 0 || (other is MemoryViewObject m && Volatile.Read(ref m._released) != 0))
+            {
+                return false;
+            }
+
+            IBufferExporter? exporter = ExporterDispatch.TryCreate(context, other);
+            if (exporter is null)
+            {
+                return PythonOps.NotImplemented;
+            }
+
+            try
+            {
+                VerifiedView verified = ViewVerifier.Acquire(exporter, CoreFlags.FullRO, "memoryview", out BufferView export);
+                try
+                {
+                    return ValueComparison.ValueEquals(_view, ArrayView.From(verified)) ?? false;
+                }
+                finally
+                {
+                    export.Release();
+                }
+            }
+            catch (CoreBufferException e)
+            {
+                throw PythonErrors.Raise(context, e);
+            }
+        }
+
+        [return: MaybeNotImplemented]
+        public object __ne__(CodeContext context, object? other) => __eq__(context, other) is bool b ? !b : PythonOps.NotImplemented;
+
+        public int __hash__(CodeContext context)
+        {
+            ArrayView view = Live();
+            if (!view.ReadOnly)
+            {
+                throw PythonErrors.ValueError("cannot hash writable memoryview object");
+            }
+
+            if (view.ItemFormat?.Single?.Code is not ('B' or 'b' or 'c') || !view.ItemFormat.IsNativeSingleCharacter)
+            {
+                throw PythonErrors.ValueError("memoryview: hashing is restricted to formats 'B', 'b' or 'c'");
+            }
+
+            return PythonOps.Hash(context, PythonValues.WrapBytes(view.ToBytes()));
+        }
+
+        public IEnumerator GetEnumerator()
+        {
+            ArrayView view = Live();
+            if (view.Layout.NDim == 0)
+            {
+                throw PythonErrors.TypeError("invalid indexing of 0-dim memory");
+            }
+
+            return Iterate(view.Layout.Shape[0]);
+        }
+
+        [Documentation("count(value)\n\nCount the number of occurrences of a value.")]
+        public int count(CodeContext context, object? value)
+        {
+            int n = 0;
+            foreach (object? item in Items(context))
+            {
+                if (PythonOps.EqualRetBool(context, item, value))
+                {
+                    n++;
+                }
+            }
+
+            return n;
+        }
+
+        [Documentation("index(value, start=0, stop=sys.maxsize)\n\nReturn the index of the first occurrence of a value.")]
+        public int index(CodeContext context, object? value, int start = 0, int stop = int.MaxValue)
+        {
+            ArrayView view = Live();
+            if (view.Layout.NDim == 0)
+            {
+                throw PythonErrors.TypeError("invalid lookup on 0-dim memory");
+            }
+
+            long length = view.Layout.Shape[0];
+            long first = start < 0 ? Math.Max(start + length, 0) : start;
+            long last = stop < 0 ? Math.Max(stop + length, 0) : Math.Min(stop, length);
+            for (long i = first; i < last; i++)
+            {
+                if (PythonOps.EqualRetBool(context, __getitem__(context, PythonValues.ToPython(i)), value))
+                {
+                    return (int)i;
+                }
+            }
+
+            throw PythonErrors.ValueError("memoryview.index(x): x not found");
+        }
+
+        public string __repr__(CodeContext context) =>
+            $"<{(Volatile.Read(ref _released) != 0 ? "released " : string.Empty)}memory at 0x{PythonOps.Id(this):x}>";
+
+        void IBufferExporter.GetBuffer(BufferView view, CoreFlags flags)
+        {
+            ArrayView current = Live();
+            BufferAnswer.FillFrom(view, this, current.Buf, current.Layout, current.Format, current.ReadOnly, flags, "memoryview");
+            Interlocked.Increment(ref _exports);
+        }
+
+        void IBufferExporter.ReleaseBuffer(BufferView view) => Interlocked.Decrement(ref _exports);
+
+        IPythonBuffer IBufferProtocol.GetBuffer(global::IronPython.Runtime.BufferFlags flags) =>
+            PythonBufferAdapter.Export(DefaultContext.Default, this, (CoreFlags)(int)flags, "memoryview");
+
+        /// <summary>The view, or CPython's ValueError once released.</summary>
+        internal ArrayView Live() => Volatile.Read(ref _released) == 0
+            ? _view
+            : throw PythonErrors.ValueError("operation forbidden on released memoryview object");
+
+        private static T Core<T>(CodeContext context, Func<T> operation)
+        {
+            try
+            {
+                return operation();
+            }
+            catch (CoreBufferException e)
+            {
+                throw PythonErrors.Raise(context, e);
+            }
+        }
+
+        private static bool SameStructure(ArrayView a, ArrayView b) =>
+            a.Layout.ItemSize == b.Layout.ItemSize
+            && a.Layout.Shape.SequenceEqual(b.Layout.Shape)
+            && a.Format.TrimStart('@') == b.Format.TrimStart('@');
+
+        private static Order ParseOrder(object? order) => order switch
+        {
+            null or "C" => Order.C,
+            "F" => Order.Fortran,
+            "A" => Order.Any,
+            _ => throw PythonErrors.ValueError("order must be 'C', 'F' or 'A'"),
+        };
+
+        private void Register()
+        {
+            try
+            {
+                _buffer.AddView();
+            }
+            catch (CoreBufferException e)
+            {
+                GC.SuppressFinalize(this);
+                throw PythonErrors.Raise(null, e);
+            }
+        }
+
+        private MemoryViewObject Derive(ArrayView view) => new(_buffer, view);
+
+        private bool IsContiguous(Order order)
+        {
+            ViewLayout layout = Live().Layout;
+            if (layout.NDim == 1 && !layout.HasSuboffsets)
+            {
+                // CPython's flags for one dimension (MV_CONTIGUOUS_NDIM1) ignore a zero length.
+                return layout.Shape[0] == 1 || layout.Strides[0] == layout.ItemSize;
+            }
+
+            return layout.IsContiguous(order);
+        }
+
+        private IEnumerator Iterate(long length)
+        {
+            for (long i = 0; i < length; i++)
+            {
+                yield return __getitem__(DefaultContext.Default, PythonValues.ToPython(i));
+            }
+        }
+
+        private IEnumerable<object?> Items(CodeContext context)
+        {
+            IEnumerator e = GetEnumerator();
+            while (e.MoveNext())
+            {
+                yield return e.Current;
+            }
+        }
+    }
+}
