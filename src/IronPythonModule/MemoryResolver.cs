@@ -124,7 +124,17 @@ internal static class MemoryResolver
             _ = Block.Address;
         }
 
-        ~RegisteredMemory() => Release();
+        ~RegisteredMemory()
+        {
+            try
+            {
+                Release();
+            }
+            catch (Exception)
+            {
+                // A finalizer must never throw.
+            }
+        }
 
         public NativeMemoryBlock Block { get; }
 
@@ -138,9 +148,13 @@ internal static class MemoryResolver
         {
             if (System.Threading.Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                MemoryRegistry.Forget(Block);
+                if (Block is not null)
+                {
+                    MemoryRegistry.Forget(Block);
+                }
+
                 _pin.Dispose();
-                _buffer.Dispose();
+                _buffer?.Dispose();
             }
         }
     }

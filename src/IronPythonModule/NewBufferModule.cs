@@ -61,15 +61,17 @@ public static partial class NewBufferModule
 
     private const string PythonSource = """
         class _BufferMeta(type):
+            # type.__instancecheck__ would dispatch back here in IronPython, so the default checks
+            # are spelled out on __mro__.
             def __instancecheck__(cls, obj):
                 if cls is Buffer:
                     return _is_exporter(obj)
-                return type.__instancecheck__(cls, obj)
+                return cls in type(obj).__mro__
 
             def __subclasscheck__(cls, sub):
                 if cls is Buffer:
                     return _is_exporter_type(sub)
-                return type.__subclasscheck__(cls, sub)
+                return cls in getattr(sub, '__mro__', ())
 
         class Buffer(_BufferBase, metaclass=_BufferMeta):
             '''Base class of pure-Python exporters: subclasses define __buffer__, __getbuffer__ or
@@ -90,7 +92,7 @@ public static partial class NewBufferModule
             '''Class decorator: a subclass of cls that also inherits Buffer, for classes that cannot
             list Buffer among their bases. Instances of the returned class are accepted by
             IronPython's consumers.'''
-            if issubclass(type(cls), _BufferMeta) and type.__subclasscheck__(Buffer, cls):
+            if Buffer in cls.__mro__:
                 return cls
             meta = type(cls)
             if meta is not type and not issubclass(meta, _BufferMeta):

@@ -64,9 +64,16 @@ public static partial class NewBufferModule
         /// <summary>Releases a standalone export the program forgot to release.</summary>
         ~PyBufferObject()
         {
-            if (_ownsExport)
+            try
             {
-                _view?.Release();
+                if (_ownsExport)
+                {
+                    _view?.Release();
+                }
+            }
+            catch (Exception)
+            {
+                // A finalizer must never throw; release callbacks already report their own errors.
             }
         }
 

@@ -46,7 +46,17 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
         }
     }
 
-    ~PythonBufferAdapter() => Dispose();
+    ~PythonBufferAdapter()
+    {
+        try
+        {
+            Dispose();
+        }
+        catch (Exception)
+        {
+            // A finalizer must never throw.
+        }
+    }
 
     public object Object => _export.Obj!;
 

@@ -66,5 +66,7 @@ internal static class PythonErrors
     }
 
     /// <summary>The Python name of an object's type, for messages.</summary>
-    public static string TypeName(object? value) => PythonType.Get__name__(DynamicHelpers.GetPythonType(value));
+    /// <remarks>IronPython represents small ints as Int32 but calls their type "int" (its PythonOps.GetPythonTypeName does the same).</remarks>
+    public static string TypeName(object? value) =>
+        value is int ? "int" : PythonType.Get__name__(DynamicHelpers.GetPythonType(value));
 }

@@ -39,6 +39,7 @@ public static partial class NewBufferModule
         private ArrayView _view;
         private int _exports;
         private int _released;
+        private bool _registered;
 
         /// <summary>A view of <paramref name="object"/>'s buffer (requested with PyBUF_FULL_RO).</summary>
         public MemoryViewObject(CodeContext context, object? @object)
@@ -82,9 +83,16 @@ public static partial class NewBufferModule
         /// <summary>Releases the view if the program dropped it unreleased.</summary>
         ~MemoryViewObject()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
+            // A constructor that threw leaves no registration behind; a finalizer must never throw.
+            if (_registered && Interlocked.Exchange(ref _released, 1) == 0)
             {
-                _buffer.RemoveView();
+                try
+                {
+                    _buffer.RemoveView();
+                }
+                catch (Exception)
+                {
+                }
             }
         }
 
@@ -428,6 +436,7 @@ public static partial class NewBufferModule
             try
             {
                 _buffer.AddView();
+                _registered = true;
             }
             catch (CoreBufferException e)
             {
