@@ -100,8 +100,19 @@ internal static class MemoryResolver
         return any;
     }
 
-    private static bool IsCtypes(object value) =>
-        value.GetType().FullName?.StartsWith("IronPython.Modules.CTypes", StringComparison.Ordinal) == true;
+    // ctypes instances are of Python classes generated over IronPython.Modules.CTypes' .NET types.
+    private static bool IsCtypes(object value)
+    {
+        for (Type? type = value.GetType(); type is not null; type = type.BaseType)
+        {
+            if (type.FullName?.StartsWith("IronPython.Modules.CTypes", StringComparison.Ordinal) == true)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>An owner's buffer, pinned and registered for as long as the owner lives.</summary>
     private sealed class RegisteredMemory : IDisposable

@@ -13,6 +13,7 @@ using System.Numerics;
 using System.Text;
 using System.Threading;
 using IronPython.Runtime;
+using Microsoft.Scripting;
 using Microsoft.Scripting.Runtime;
 using IronPython.Runtime.Operations;
 using IronPython.Runtime.Types;
@@ -45,6 +46,18 @@ public static partial class NewBufferModule
         public MemoryViewObject(CodeContext context, object? @object)
             : this(context, @object, CoreFlags.FullRO)
         {
+        }
+
+        /// <summary>For Python subclasses whose __init__ takes more arguments (CPython's object.__new__ ignores them too).</summary>
+        public MemoryViewObject(CodeContext context, object? @object, [ParamDictionary] IDictionary<string, object?> keywords, params object?[] args)
+            : this(context, @object, CoreFlags.FullRO)
+        {
+            if (GetType() == typeof(MemoryViewObject) && (args.Length > 0 || keywords.Count > 0))
+            {
+                GC.SuppressFinalize(this);
+                release();
+                throw PythonErrors.TypeError($"memoryview() takes at most 1 argument ({args.Length + keywords.Count + 1} given)");
+            }
         }
 
         private MemoryViewObject(CodeContext context, object? source, CoreFlags flags)
