@@ -229,12 +229,12 @@ public static partial class NewBufferModule
 
         // IronPython binds m[a, b] as __getitem__(a, b) rather than passing the tuple.
         public object? __getitem__(CodeContext context, object? first, object? second, params object?[] rest) =>
-            __getitem__(context, PythonOps.MakeTuple([first, second, .. rest]));
+            __getitem__(context, PythonOps.MakeTuple([first!, second!, .. rest!]));
 
         public void __setitem__(CodeContext context, object? first, object? second, object? third, params object?[] rest)
         {
             object?[] all = [first, second, third, .. rest];
-            __setitem__(context, PythonOps.MakeTuple(all[..^1]), all[^1]);
+            __setitem__(context, PythonOps.MakeTuple(all[..^1]!), all[^1]);
         }
 
         public object? __getitem__(CodeContext context, object? key)
