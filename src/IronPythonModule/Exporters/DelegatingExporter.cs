@@ -55,17 +55,7 @@ internal sealed class DelegatingExporter : IBufferExporter
     public void ReleaseBuffer(BufferView view)
     {
         _inner?.Release();
-        if (ExporterDispatch.HasTypeAttribute(_context, DynamicHelpers.GetPythonType(_self), "__release_buffer__"))
-        {
-            try
-            {
-                ExporterDispatch.CallTypeMethod(_context, _self, "__release_buffer__", _returned);
-            }
-            catch (Exception e)
-            {
-                PythonErrors.ReportUnraisable(_context, e, _self);
-            }
-        }
+        ExporterDispatch.CallReleaseMethod(_context, _self, "__release_buffer__", _returned);
     }
 
     /// <summary>PEP 688's <c>__buffer__(self, flags)</c>, or the earlier proposal's <c>__buffer__(self)</c>.</summary>

@@ -88,6 +88,25 @@ internal static class ExporterDispatch
         return PythonCalls.Call(context, function, all);
     }
 
+    /// <summary>Calls a release method (<c>__release_buffer__</c>, <c>__releasebuffer__</c>) if the type has one;
+    /// its errors are reported as unraisable, never raised, as in PEP 688.</summary>
+    public static void CallReleaseMethod(CodeContext context, object self, string name, object? view)
+    {
+        if (!HasTypeAttribute(context, DynamicHelpers.GetPythonType(self), name))
+        {
+            return;
+        }
+
+        try
+        {
+            CallTypeMethod(context, self, name, view);
+        }
+        catch (Exception e)
+        {
+            PythonErrors.ReportUnraisable(context, e, self);
+        }
+    }
+
     public static bool HasTypeAttribute(CodeContext context, PythonType type, string name) =>
         PythonOps.TryGetBoundAttr(context, type, name, out object? value) && value is not null;
 }

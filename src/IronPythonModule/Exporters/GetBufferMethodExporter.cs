@@ -48,16 +48,6 @@ internal sealed class GetBufferMethodExporter : IBufferExporter
     public void ReleaseBuffer(BufferView view)
     {
         _inner?.Release();
-        if (ExporterDispatch.HasTypeAttribute(_context, global::IronPython.Runtime.Types.DynamicHelpers.GetPythonType(_self), "__releasebuffer__"))
-        {
-            try
-            {
-                ExporterDispatch.CallTypeMethod(_context, _self, "__releasebuffer__", _returned);
-            }
-            catch (Exception e)
-            {
-                PythonErrors.ReportUnraisable(_context, e, _self);
-            }
-        }
+        ExporterDispatch.CallReleaseMethod(_context, _self, "__releasebuffer__", _returned);
     }
 }
