@@ -238,6 +238,55 @@ class MixinTests(unittest.TestCase):
             self.assertTrue(newbuffer.unregister_memory(data))
 
 
+    def test_unsafe_addresses_must_be_switched_on(self):
+        hidden = [ctypes.create_string_buffer(b'hidden')]
+
+        class Unreachable(BufferMixin):
+            def _get_buffer(self, view, flags):
+                view.obj = self
+                view.buf = ctypes.addressof(hidden[0])
+                view.len = 6
+                view.itemsize = 1
+                view.ndim = 1
+
+        with self.assertRaisesRegex(ValueError, 'is not inside memory newbuffer knows'):
+            bytes(Unreachable())
+        newbuffer.set_unsafe_addresses(True)
+        try:
+            self.assertEqual(bytes(Unreachable()), b'hidden')
+        finally:
+            newbuffer.set_unsafe_addresses(False)
+
+    def test_suboffsets_and_internal_fields(self):
+        rows = [bytearray(b'ab'), bytearray(b'cd')]
+        pointers = bytearray(struct.pack('2P', *[newbuffer.register_memory(r) for r in rows]))
+
+        class Indirect(BufferMixin):
+            def _get_buffer(self, view, flags):
+                view.obj = self
+                view.buf = pointers
+                view.len = 4
+                view.itemsize = 1
+                view.format = 'B'
+                view.ndim = 2
+                view.shape = [2, 2]
+                view.strides = [struct.calcsize('P'), 1]
+                view.suboffsets = [0, -1]
+                view.internal = 'kept for release'
+
+            def _release_buffer(self, view):
+                Indirect.seen = (view.internal, view.suboffsets_tuple)
+
+        v = newbuffer.get_buffer(Indirect(), newbuffer.PyBUF_FULL_RO)
+        self.assertEqual((v.suboffsets_tuple, v.internal), ((0, -1), 'kept for release'))
+        self.assertEqual(list((ctypes.c_ssize_t * 2).from_address(v.suboffsets)), [0, -1])
+        v.release_buffer()
+        self.assertEqual(Indirect.seen, ('kept for release', (0, -1)))
+        self.assertEqual(newbuffer.memoryview(Indirect()).tolist(), [[97, 98], [99, 100]])
+        for r in rows:
+            newbuffer.unregister_memory(r)
+
+
 class PyBufferImporterTests(unittest.TestCase):
     def test_fresh_struct_is_unallocated(self):
         v = Py_buffer()
