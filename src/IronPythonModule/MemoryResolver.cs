@@ -26,12 +26,13 @@ internal static class MemoryResolver
         set => s_unsafe = value;
     }
 
-    /// <summary>The memory at <paramref name="address"/> for <paramref name="count"/> bytes.</summary>
+    /// <summary>The memory at <paramref name="address"/>, which must hold at least <paramref name="count"/> bytes.</summary>
     /// <param name="address">The address Python code gave.</param>
-    /// <param name="count">How many bytes will be read there.</param>
+    /// <param name="count">How many bytes must follow it (0 for buf: the verifier bounds the view's extent).</param>
+    /// <param name="trustedLength">How many bytes unsafe mode trusts from the address.</param>
     /// <param name="hints">Objects whose attributes may hold the ctypes memory (the exporter, view.obj).</param>
     /// <param name="field">The field name for messages.</param>
-    public static BufferPointer Resolve(long address, long count, ReadOnlySpan<object?> hints, string field)
+    public static BufferPointer Resolve(long address, long count, long trustedLength, ReadOnlySpan<object?> hints, string field)
     {
         if (address == 0)
         {
@@ -53,11 +54,11 @@ internal static class MemoryResolver
 
         if (s_unsafe)
         {
-            return new NativeMemoryBlock((nint)address, count, owner: null).At(0);
+            return new NativeMemoryBlock((nint)address, Math.Max(count, trustedLength), owner: null).At(0);
         }
 
         throw PythonErrors.ValueError(
-            $"Py_buffer.{field}: address 0x{address:x} ({count} bytes) is not inside memory newbuffer knows; "
+            $"Py_buffer.{field}: address 0x{address:x}{(count > 0 ? $" ({count} bytes)" : string.Empty)} is not inside memory newbuffer knows; "
             + "register its owner with newbuffer.register_memory(obj), or call newbuffer.set_unsafe_addresses(True) to trust it");
     }
 

@@ -15,6 +15,7 @@ using Microsoft.Scripting.Runtime;
 using IronPython.Runtime.Operations;
 using IronPython.Runtime.Types;
 using Microsoft.Scripting.Hosting;
+using NewBuffer.Format;
 using NewBuffer.IronPython.Exporters;
 using Flags = NewBuffer.Protocol.BufferFlags;
 
@@ -138,6 +139,12 @@ public static partial class NewBufferModule
             dict[type.GetCustomAttribute<PythonTypeAttribute>()!.Name] = DynamicHelpers.GetPythonTypeFromType(type);
         }
 
+        // Native 'l' and 'n' mean what IronPython's struct says (4 bytes in 3.4, unlike CPython on
+        // 64-bit Linux), so views of array('l') and ctypes c_long agree with the format table.
+        FormatTable.Abi = new NativeAbi(
+            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "l"),
+            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "n"),
+            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "P"));
         dict["__name__"] = "newbuffer";
         var module = new CodeContext(dict, new ModuleContext(dict, context));
 

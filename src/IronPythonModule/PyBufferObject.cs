@@ -272,12 +272,12 @@ public static partial class NewBufferModule
                 ReadOnlySpan<object?> hints = [exporter, view.Obj];
                 if (_pendingAddresses.TryGetValue(nameof(buf), out long bufAddress))
                 {
-                    view.Buf = MemoryResolver.Resolve(bufAddress, Math.Max(view.Len, 0), hints, nameof(buf));
+                    view.Buf = MemoryResolver.Resolve(bufAddress, 0, Math.Max(view.Len, 0), hints, nameof(buf));
                 }
 
                 if (_pendingAddresses.TryGetValue(nameof(format), out long formatAddress))
                 {
-                    view.Format = ReadCString(MemoryResolver.Resolve(formatAddress, 1, hints, nameof(format)));
+                    view.Format = ReadCString(MemoryResolver.Resolve(formatAddress, 1, 256, hints, nameof(format)));
                 }
 
                 int ndim = Math.Max(view.NDim, 0);
@@ -285,7 +285,7 @@ public static partial class NewBufferModule
                 {
                     if (_pendingAddresses.TryGetValue(field, out long address))
                     {
-                        BufferPointer p = MemoryResolver.Resolve(address, ndim * 8L, hints, field);
+                        BufferPointer p = MemoryResolver.Resolve(address, ndim * 8L, ndim * 8L, hints, field);
                         var values = new long[ndim];
                         System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(p.Slice(ndim * 8L)).CopyTo(values);
                         (field switch { nameof(shape) => (Action<long[]>)view.SetShape, nameof(strides) => view.SetStrides, _ => view.SetSuboffsets })(values);

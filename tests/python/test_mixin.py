@@ -218,7 +218,7 @@ class MixinTests(unittest.TestCase):
                 view.itemsize = 1
                 view.ndim = 1
 
-        with self.assertRaisesRegex(ValueError, r'Py_buffer.buf: address 0x1000 \(1 bytes\) is not inside memory newbuffer knows'):
+        with self.assertRaisesRegex(ValueError, r'Py_buffer.buf: address 0x1000 is not inside memory newbuffer knows'):
             bytes(Wild())
 
     def test_registered_memory_is_accepted(self):

@@ -44,13 +44,13 @@ public static partial class NewBufferModule
 
         /// <summary>A view of <paramref name="object"/>'s buffer (requested with PyBUF_FULL_RO).</summary>
         public MemoryViewObject(CodeContext context, object? @object)
-            : this(context, @object, CoreFlags.FullRO)
+            : this(context, @object, CoreFlags.FullRO, shareMemoryView: true)
         {
         }
 
         /// <summary>For Python subclasses whose __init__ takes more arguments (CPython's object.__new__ ignores them too).</summary>
         public MemoryViewObject(CodeContext context, object? @object, [ParamDictionary] IDictionary<string, object?> keywords, params object?[] args)
-            : this(context, @object, CoreFlags.FullRO)
+            : this(context, @object, CoreFlags.FullRO, shareMemoryView: true)
         {
             if (GetType() == typeof(MemoryViewObject) && (args.Length > 0 || keywords.Count > 0))
             {
@@ -60,9 +60,14 @@ public static partial class NewBufferModule
             }
         }
 
-        private MemoryViewObject(CodeContext context, object? source, CoreFlags flags)
+        /// <param name="context">The calling context.</param>
+        /// <param name="source">The exporter.</param>
+        /// <param name="flags">The request.</param>
+        /// <param name="shareMemoryView">memoryview(m) shares m's export, as CPython's PyMemoryView_FromObject
+        /// does; _from_flags and __buffer__ request a new export from m instead.</param>
+        private MemoryViewObject(CodeContext context, object? source, CoreFlags flags, bool shareMemoryView)
         {
-            if (source is MemoryViewObject other && flags == CoreFlags.FullRO)
+            if (source is MemoryViewObject other && shareMemoryView)
             {
                 ArrayView view = other.Live();
                 _buffer = other._buffer;
@@ -136,7 +141,21 @@ public static partial class NewBufferModule
         [ClassMethod]
         [Documentation("_from_flags(object, flags)\n\nCreate a memoryview requesting exactly flags from object (private, for tests).")]
         public static object _from_flags(CodeContext context, PythonType cls, object? @object, int flags) =>
-            new MemoryViewObject(context, @object, (CoreFlags)flags);
+            new MemoryViewObject(context, @object, (CoreFlags)flags, shareMemoryView: false);
+
+        [Documentation("__buffer__(flags)\n\nA new memoryview of this one requesting flags (PEP 688).")]
+        public MemoryViewObject __buffer__(CodeContext context, int flags) => new(context, this, (CoreFlags)flags, shareMemoryView: false);
+
+        [Documentation("__release_buffer__(buffer)\n\nRelease a memoryview returned by __buffer__ (PEP 688).")]
+        public void __release_buffer__(object? buffer)
+        {
+            if (buffer is not MemoryViewObject view)
+            {
+                throw PythonErrors.TypeError("expected a memoryview object");
+            }
+
+            view.release();
+        }
 
         [Documentation("release()\n\nRelease the underlying buffer exposed by the memoryview object.")]
         public void release()
@@ -297,14 +316,10 @@ public static partial class NewBufferModule
         [return: MaybeNotImplemented]
         public object __eq__(CodeContext context, object? other)
         {
-            if (ReferenceEquals(this, other))
-            {
-                return true;
-            }
-
+            // Identity decides only for released views: a view holding NaN is not equal to itself.
             if (Volatile.Read(ref _released) != 0 || (other is MemoryViewObject m && Volatile.Read(ref m._released) != 0))
             {
-                return false;
+                return ReferenceEquals(this, other);
             }
 
             IBufferExporter? exporter = ExporterDispatch.TryCreate(context, other);

@@ -2,10 +2,13 @@
 // two row sets as CPython `_struct.c` keeps them - native ('@' or no prefix: the C ABI of this
 // process) and standard ('=', '<', '>', '!': fixed sizes, no alignment, no 'n', 'N', 'P').
 // Nothing outside this folder switches on a format character; it asks this table.
-// Native sizes follow the platform: 'l'/'L' are 4 bytes on Windows and pointer-sized elsewhere,
-// 'n', 'N', 'P' are pointer-sized; a scalar's alignment equals its size, as in the C ABIs .NET
-// runs on. Lookup is an array index by character, with no hashing or allocation.
+// Native sizes follow NativeAbi: by default the platform's C ABI ('l'/'L' 4 bytes on Windows and
+// pointer-sized elsewhere, 'n', 'N', 'P' pointer-sized); a host whose own struct module disagrees
+// (IronPython 3.4 uses 4-byte 'l' and 'n' everywhere) sets Abi once at start-up, so views its
+// array and ctypes objects export agree with ours. A scalar's alignment equals its size, as in the
+// C ABIs .NET runs on. Lookup is an array index by character, with no hashing or allocation.
 using System;
+using System.Threading;
 
 namespace NewBuffer.Format;
 
@@ -17,9 +20,28 @@ public static class FormatTable
 {
     private const int TableLength = 128;
 
-    private static readonly int s_nativeLongSize = OperatingSystem.IsWindows() ? 4 : IntPtr.Size;
+    private static NativeAbi s_abi = NativeAbi.Platform;
+    private static FormatCode?[] s_native = NativeRows(NativeAbi.Platform);
 
-    private static readonly FormatCode?[] s_native = Index(
+    /// <summary>The sizes of the native 'l', 'n' and 'P' codes; set by a host whose struct module differs from the C ABI.</summary>
+    public static NativeAbi Abi
+    {
+        get => Volatile.Read(ref s_abi);
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value == Volatile.Read(ref s_abi))
+            {
+                return;
+            }
+
+            Volatile.Write(ref s_native, NativeRows(value));
+            Volatile.Write(ref s_abi, value);
+            StructFormat.ClearCache();
+        }
+    }
+
+    private static FormatCode?[] NativeRows(NativeAbi abi) => Index(
     [
         new PadCode('x'),
         new CharCode('c'),
@@ -30,18 +52,18 @@ public static class FormatTable
         new IntegerCode('H', 2, 2, FormatValueKind.UnsignedInteger),
         new IntegerCode('i', 4, 4, FormatValueKind.SignedInteger),
         new IntegerCode('I', 4, 4, FormatValueKind.UnsignedInteger),
-        new IntegerCode('l', s_nativeLongSize, s_nativeLongSize, FormatValueKind.SignedInteger),
-        new IntegerCode('L', s_nativeLongSize, s_nativeLongSize, FormatValueKind.UnsignedInteger),
+        new IntegerCode('l', abi.LongSize, abi.LongSize, FormatValueKind.SignedInteger),
+        new IntegerCode('L', abi.LongSize, abi.LongSize, FormatValueKind.UnsignedInteger),
         new IntegerCode('q', 8, 8, FormatValueKind.SignedInteger),
         new IntegerCode('Q', 8, 8, FormatValueKind.UnsignedInteger),
-        new IntegerCode('n', IntPtr.Size, IntPtr.Size, FormatValueKind.SignedInteger),
-        new IntegerCode('N', IntPtr.Size, IntPtr.Size, FormatValueKind.UnsignedInteger),
+        new IntegerCode('n', abi.SizeSize, abi.SizeSize, FormatValueKind.SignedInteger),
+        new IntegerCode('N', abi.SizeSize, abi.SizeSize, FormatValueKind.UnsignedInteger),
         new FloatCode('e', 2, 2, checkOverflow: true),
         new FloatCode('f', 4, 4, checkOverflow: false),
         new FloatCode('d', 8, 8, checkOverflow: false),
         new BytesCode('s', FormatValueKind.Bytes),
         new BytesCode('p', FormatValueKind.PascalBytes),
-        new IntegerCode('P', IntPtr.Size, IntPtr.Size, FormatValueKind.Pointer),
+        new IntegerCode('P', abi.PointerSize, abi.PointerSize, FormatValueKind.Pointer),
     ]);
 
     private static readonly FormatCode?[] s_standard = Index(
@@ -69,7 +91,7 @@ public static class FormatTable
     /// <summary>The row for <paramref name="code"/> in <paramref name="mode"/>, or null if the character is not a format code there.</summary>
     public static FormatCode? Find(char code, FormatMode mode)
     {
-        FormatCode?[] rows = mode == FormatMode.Native ? s_native : s_standard;
+        FormatCode?[] rows = mode == FormatMode.Native ? Volatile.Read(ref s_native) : s_standard;
         return code < TableLength ? rows[code] : null;
     }
 

@@ -76,6 +76,9 @@ public sealed class StructFormat
     /// </summary>
     public bool IsNativeSingleCharacter { get; }
 
+    /// <summary>Forgets every parsed format (the native sizes changed).</summary>
+    internal static void ClearCache() => s_cache.Clear();
+
     /// <summary>Parses <paramref name="format"/>, returning a cached instance when it was seen before.</summary>
     /// <exception cref="BufferException">Kind <see cref="BufferErrorKind.Struct"/> with CPython's message when the format is invalid.</exception>
     public static StructFormat Parse(string format)

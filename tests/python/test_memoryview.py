@@ -1,0 +1,348 @@
+"""newbuffer.memoryview: CPython 3.14's memoryview, plus what CPython lacks."""
+import array
+import gc
+import math
+import random
+import struct
+import unittest
+
+import newbuffer
+from newbuffer import memoryview as mv
+from randomviews import RandomView, Reference
+from support import collect
+
+
+def ints(*values, fmt='i'):
+    return bytearray(struct.pack('%d%s' % (len(values), fmt), *values))
+
+
+class Attributes(unittest.TestCase):
+    def test_attributes_of_a_cast_view(self):
+        m = mv(ints(*range(6))).cast('i', [2, 3])
+        self.assertEqual((m.format, m.itemsize, m.ndim, m.shape, m.strides, m.suboffsets, m.nbytes, m.readonly),
+                         ('i', 4, 2, (2, 3), (12, 4), (), 24, False))
+        self.assertEqual((m.c_contiguous, m.f_contiguous, m.contiguous), (True, False, True))
+        self.assertIsInstance(m.obj, bytearray)
+
+    def test_readonly_of_bytes(self):
+        self.assertTrue(mv(b'x').readonly)
+        self.assertTrue(mv(bytearray(b'x')).toreadonly().readonly)
+
+    def test_repr(self):
+        m = mv(b'abc')
+        self.assertRegex(repr(m), r'^<memory at 0x[0-9a-f]+>$')
+        m.release()
+        self.assertRegex(repr(m), r'^<released memory at 0x[0-9a-f]+>$')
+
+    def test_one_dimensional_contiguity_follows_cpython(self):
+        m = mv(bytearray(6))
+        self.assertTrue(m[::2][:1].c_contiguous)
+        self.assertFalse(m[::2].c_contiguous)
+        self.assertFalse(m[::2][:0].c_contiguous)
+
+
+class Lifetime(unittest.TestCase):
+    def test_operations_on_released_view_raise(self):
+        m = mv(bytearray(b'abc'))
+        m.release()
+        m.release()
+        for op in (lambda: m.tobytes(), lambda: m[0], lambda: len(m), lambda: m.format, lambda: m.cast('B'),
+                   lambda: m.tolist(), lambda: m.obj, lambda: m.hex(), lambda: m.toreadonly()):
+            with self.assertRaisesRegex(ValueError, 'operation forbidden on released memoryview object'):
+                op()
+
+    def test_release_with_exports_is_a_buffer_error(self):
+        m = mv(bytearray(b'abc'))
+        inner = newbuffer.get_buffer(m, newbuffer.PyBUF_SIMPLE)
+        with self.assertRaisesRegex(BufferError, 'memoryview has 1 exported buffer$'):
+            m.release()
+        second = memoryview(m)
+        with self.assertRaisesRegex(BufferError, 'memoryview has 2 exported buffers'):
+            m.release()
+        second.release()
+        inner.release_buffer()
+        m.release()
+
+    def test_derived_views_share_one_export(self):
+        log = []
+
+        class Exporter(newbuffer.Buffer):
+            def __buffer__(self, flags):
+                log.append('get')
+                return bytearray(b'abcdef')
+
+            def __release_buffer__(self, view):
+                log.append('release')
+
+        base = mv(Exporter())
+        derived = [base[1:], base.cast('B', [2, 3]), base.toreadonly(), mv(base)]
+        base.release()
+        self.assertEqual(log, ['get'])
+        for d in derived:
+            d.release()
+        self.assertEqual(log, ['get', 'release'])
+
+    def test_context_manager_releases(self):
+        with mv(b'abc') as m:
+            self.assertEqual(m[0], 97)
+        with self.assertRaises(ValueError):
+            m[0]
+
+
+class Indexing(unittest.TestCase):
+    def setUp(self):
+        self.m = mv(ints(*range(24))).cast('i', [2, 3, 4])
+
+    def test_items_by_tuple(self):
+        self.assertEqual(self.m[1, 2, 3], 23)
+        self.assertEqual(self.m[-1, -1, -1], 23)
+
+    def test_int_on_nd_is_a_subview(self):
+        sub = self.m[1]
+        self.assertEqual((sub.shape, sub.tolist()), ((3, 4), [[12, 13, 14, 15], [16, 17, 18, 19], [20, 21, 22, 23]]))
+        self.assertEqual(self.m[1, 2].tolist(), [20, 21, 22, 23])
+
+    def test_multidimensional_slicing(self):
+        self.assertEqual(self.m[:, 1:3, ::3].tolist(), [[[4, 7], [8, 11]], [[16, 19], [20, 23]]])
+        self.assertEqual(self.m[::-1, 0, ::-2].tolist(), [[15, 13], [3, 1]])
+        self.assertEqual(self.m[1:1].shape, (0, 3, 4))
+
+    def test_ellipsis_is_the_view_itself(self):
+        self.assertIs(self.m[...], self.m)
+
+    def test_zero_dim(self):
+        z = mv(ints(7)).cast('i', [])
+        self.assertEqual((z.ndim, z.shape, z[()], z.tolist()), (0, (), 7, 7))
+        with self.assertRaisesRegex(TypeError, 'invalid indexing of 0-dim memory'):
+            z[0]
+        with self.assertRaisesRegex(TypeError, '0-dim memory has no length'):
+            len(z)
+
+    def test_index_errors(self):
+        with self.assertRaisesRegex(IndexError, 'index out of bounds on dimension 2'):
+            self.m[0, 3, 0]
+        with self.assertRaisesRegex(TypeError, 'cannot index 3-dimension view with 4-element tuple'):
+            self.m[0, 0, 0, 0]
+        with self.assertRaisesRegex(TypeError, 'memoryview: invalid slice key'):
+            self.m['a']
+        with self.assertRaisesRegex(TypeError, 'memoryview: invalid slice key'):
+            self.m[1.5]
+
+    def test_assignment(self):
+        m = mv(ints(*range(6))).cast('i', [2, 3])
+        m[0, 0] = -5
+        m[1] = mv(ints(7, 8, 9)).cast('i')
+        m[:, 2] = mv(ints(30, 31)).cast('i')
+        self.assertEqual(m.tolist(), [[-5, 1, 30], [7, 8, 31]])
+        with self.assertRaisesRegex(ValueError, 'lvalue and rvalue have different structures'):
+            m[0] = mv(ints(1, 2)).cast('i')
+        with self.assertRaisesRegex(TypeError, 'cannot delete memory'):
+            del m[0]
+
+    def test_assignment_errors_follow_cpython(self):
+        m = mv(bytearray(2))
+        with self.assertRaisesRegex(TypeError, "memoryview: invalid type for format 'B'"):
+            m[0] = 'x'
+        with self.assertRaisesRegex(ValueError, "memoryview: invalid value for format 'B'"):
+            m[0] = 256
+        with self.assertRaisesRegex(TypeError, 'cannot modify read-only memory'):
+            mv(b'ab')[0] = 1
+        c = mv(bytearray(b'ab')).cast('c')
+        c[0] = b'z'
+        self.assertEqual(c.tolist(), [b'z', b'b'])
+        with self.assertRaisesRegex(ValueError, "memoryview: invalid value for format 'c'"):
+            c[0] = b'zz'
+
+    def test_overlapping_slice_assignment(self):
+        data = bytearray(b'abcdefgh')
+        m = mv(data)
+        m[2:] = m[:-2]
+        self.assertEqual(bytes(data), b'ababcdef')
+
+    def test_iteration(self):
+        self.assertEqual(list(mv(b'ab')), [97, 98])
+        self.assertEqual([row.tolist() for row in self.m[0]], [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]])
+        self.assertEqual(list(reversed(mv(b'ab'))), [98, 97])
+        self.assertIn(98, mv(b'ab'))
+
+
+class Methods(unittest.TestCase):
+    def test_tobytes_orders(self):
+        m = mv(bytearray(range(6))).cast('B', [2, 3])
+        self.assertEqual(m.tobytes(), bytes(range(6)))
+        self.assertEqual(m.tobytes('C'), bytes(range(6)))
+        self.assertEqual(m.tobytes('F'), bytes([0, 3, 1, 4, 2, 5]))
+        self.assertEqual(m.tobytes('A'), bytes(range(6)))
+        self.assertEqual(m.tobytes(None), bytes(range(6)))
+        with self.assertRaisesRegex(ValueError, "order must be 'C', 'F' or 'A'"):
+            m.tobytes('X')
+
+    def test_hex(self):
+        m = mv(b'\xb9\x01\xef')
+        self.assertEqual(m.hex(), 'b901ef')
+        self.assertEqual(m.hex(':'), 'b9:01:ef')
+        self.assertEqual(m.hex(b':', 2), 'b9:01ef')
+        self.assertEqual(m.hex(':', -2), 'b901:ef')
+        with self.assertRaisesRegex(ValueError, 'sep must be length 1'):
+            m.hex('::')
+
+    def test_tolist_of_any_struct_format(self):
+        data = struct.pack('<ih', 1, -2) + struct.pack('<ih', 3, 4)
+        m = mv(data).cast('B')
+        self.assertEqual(mv(data).tolist(), list(data))
+        wide = mv(StructExporter(data, '<ih', 6))
+        self.assertEqual(wide.tolist(), [(1, -2), (3, 4)])
+        self.assertEqual(wide[1], (3, 4))
+
+    def test_half_floats_which_ironpythons_memoryview_lacks(self):
+        m = mv(bytearray(b'\x00\x3c\x00\xc0')).cast('e')
+        self.assertEqual(m.tolist(), [1.0, -2.0])
+        m[1] = 0.5
+        self.assertEqual(m.tobytes(), b'\x00\x3c\x00\x38')
+
+    def test_tolist_unsupported_format(self):
+        with self.assertRaisesRegex(NotImplementedError, r'memoryview: unsupported format T\{b\}'):
+            mv(StructExporter(b'a', 'T{b}', 1)).tolist()
+
+    def test_cast_rules(self):
+        m = mv(bytearray(8))
+        with self.assertRaisesRegex(ValueError, "destination format must be a native single character format prefixed with an optional '@'"):
+            m.cast('<i')
+        with self.assertRaisesRegex(TypeError, 'cannot cast between two non-byte formats'):
+            m.cast('i').cast('h')
+        with self.assertRaisesRegex(TypeError, 'length is not a multiple of itemsize'):
+            mv(bytearray(6)).cast('i')
+        with self.assertRaisesRegex(TypeError, r'product\(shape\) \* itemsize != buffer size'):
+            m.cast('B', [3])
+        with self.assertRaisesRegex(TypeError, 'casts are restricted to C-contiguous views'):
+            m[::2].cast('B')
+        with self.assertRaisesRegex(TypeError, 'shape must be a list or a tuple'):
+            m.cast('B', 8)
+        with self.assertRaisesRegex(TypeError, 'memoryview.cast\\(\\): elements of shape must be integers'):
+            m.cast('B', [2.0, 4])
+        self.assertEqual(m.cast('@d').format, 'd')
+
+    def test_count_and_index(self):
+        m = mv(bytearray(b'abaca'))
+        self.assertEqual((m.count(97), m.count(122)), (3, 0))
+        self.assertEqual((m.index(97), m.index(97, 1), m.index(97, -2), m.index(97, 1, 4)), (0, 2, 4, 2))
+        self.assertEqual(m.index(97.0), 0)
+        with self.assertRaisesRegex(ValueError, r'memoryview.index\(x\): x not found'):
+            m.index(122)
+        with self.assertRaisesRegex(TypeError, 'invalid lookup on 0-dim memory'):
+            m.cast('B', []).index(0) if False else mv(b'a').cast('B', []).index(97)
+
+    def test_hash(self):
+        self.assertEqual(hash(mv(b'abc')), hash(b'abc'))
+        with self.assertRaisesRegex(ValueError, 'cannot hash writable memoryview object'):
+            hash(mv(bytearray(b'abc')))
+        with self.assertRaisesRegex(ValueError, "hashing is restricted to formats 'B', 'b' or 'c'"):
+            hash(mv(b'abcd').cast('i'))
+
+    def test_pep688_methods(self):
+        m = mv(bytearray(b'abc'))
+        exported = m.__buffer__(newbuffer.PyBUF_FULL_RO)
+        self.assertIsInstance(exported, mv)
+        self.assertEqual(exported.tobytes(), b'abc')
+        with self.assertRaises(BufferError):
+            m.release()
+        m.__release_buffer__(exported)
+        m.release()
+
+    def test_from_flags(self):
+        with self.assertRaisesRegex(BufferError, 'Object is not writable.'):
+            mv._from_flags(b'abc', newbuffer.PyBUF_WRITABLE)
+        self.assertFalse(mv._from_flags(bytearray(b'abc'), newbuffer.PyBUF_WRITABLE).readonly)
+
+    def test_subclass_constructor_takes_extra_arguments(self):
+        with self.assertRaisesRegex(TypeError, r'memoryview\(\) takes at most 1 argument'):
+            mv(b'a', 2)
+
+
+class Comparison(unittest.TestCase):
+    def test_across_formats(self):
+        self.assertEqual(mv(ints(1, 2)).cast('i'), mv(struct.pack('2d', 1.0, 2.0)).cast('d'))
+        self.assertEqual(mv(b'ab'), b'ab')
+        self.assertNotEqual(mv(b'ab'), b'abc')
+        self.assertNotEqual(mv(b'ab'), 'ab')
+        self.assertEqual(mv(ints(1, 2)).cast('i').cast('B'), mv(ints(1, 2)))
+
+    def test_nan_is_never_equal_even_to_itself(self):
+        m = mv(struct.pack('d', math.nan)).cast('d')
+        self.assertNotEqual(m, m)
+        self.assertFalse(m == m)
+
+    def test_released_views_equal_only_themselves(self):
+        a, b = mv(b'x'), mv(b'x')
+        a.release()
+        self.assertTrue(a == a)
+        self.assertFalse(a == b)
+
+    def test_any_struct_format(self):
+        data = struct.pack('<ih', 1, 2)
+        self.assertEqual(mv(StructExporter(data, '<ih', 6)), mv(StructExporter(struct.pack('>ih', 1, 2), '>ih', 6)))
+
+    def test_shapes_must_match(self):
+        self.assertNotEqual(mv(bytearray(6)).cast('B', [2, 3]), mv(bytearray(6)).cast('B', [3, 2]))
+
+
+class StructExporter(newbuffer.BufferMixin):
+    """A 1-D view of any struct format."""
+
+    def __init__(self, data, fmt, itemsize):
+        self.data, self.fmt, self.size = bytearray(data), fmt, itemsize
+
+    def _get_buffer(self, view, flags):
+        view.obj = self
+        view.buf = self.data
+        view.len = len(self.data)
+        view.itemsize = self.size
+        view.format = self.fmt
+        view.ndim = 1
+        view.shape = (len(self.data) // self.size,)
+        view.strides = (self.size,)
+
+
+class Differential(unittest.TestCase):
+    """Random views against the plain reference walker (fixed seeds)."""
+
+    def test_random_views(self):
+        rng = random.Random(20261122)
+        for case in range(300):
+            rv = RandomView(rng)
+            ref = Reference(rv)
+            try:
+                m = mv(rv)
+                with self.subTest(case=case, fmt=rv.format, shape=rv.shape, strides=rv.strides, pil=rv.pil):
+                    self.assertEqual(m.tobytes('C'), ref.tobytes('C'))
+                    self.assertEqual(m.tobytes('F'), ref.tobytes('F'))
+                    self.assertEqual(m.tolist(), _nan_safe(ref.tolist()))
+                    if rv.shape and rv.shape[0] > 1:
+                        start, step = rng.randint(0, rv.shape[0] - 1), rng.choice([1, 2, -1])
+                        sliced = m[start::step]
+                        rows = range(rv.shape[0])[start::step]
+                        expected = b''.join(ref.item_bytes(ix) for r in rows for ix in ref.indices() if ix[0] == r)
+                        self.assertEqual(sliced.tobytes(), expected)
+                    if not _has_nan(ref.tolist()):
+                        self.assertTrue(m == mv(rv))
+                m.release()
+            finally:
+                rv.close()
+
+
+def _in_slice(i, start, step, n):
+    return i in range(n)[start::step]
+
+
+def _has_nan(value):
+    if isinstance(value, list) or isinstance(value, tuple):
+        return any(_has_nan(v) for v in value)
+    return isinstance(value, float) and value != value
+
+
+def _nan_safe(value):
+    return value
+
+
+if __name__ == '__main__':
+    unittest.main()
