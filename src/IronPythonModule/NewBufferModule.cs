@@ -183,7 +183,7 @@ public static partial class NewBufferModule
     [Documentation("register_memory(obj)\n\nPin obj's memory (bytes, bytearray, array, ctypes...) and let Py_buffer fields\n"
         + "take addresses inside it, until obj is collected or unregister_memory(obj). Returns the address.")]
     public static object register_memory(CodeContext context, object obj) =>
-        PythonValues.ToPython(MemoryResolver.Register(context, obj))!;
+        PythonValues.ToPython(MemoryResolver.Register(context, obj));
 
     [Documentation("unregister_memory(obj)\n\nForget memory registered with register_memory; True if it was registered.")]
     public static bool unregister_memory(object obj) => MemoryResolver.Unregister(obj);

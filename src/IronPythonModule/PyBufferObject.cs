@@ -120,7 +120,7 @@ public static partial class NewBufferModule
 
         public object len
         {
-            get => PythonValues.ToPython(View(nameof(len)).Len)!;
+            get => PythonValues.ToPython(View(nameof(len)).Len);
             set => Settable(nameof(len)).Len = PythonValues.ToLong(value, "property len");
         }
 
@@ -164,7 +164,7 @@ public static partial class NewBufferModule
 
         public object itemsize
         {
-            get => PythonValues.ToPython(View(nameof(itemsize)).ItemSize)!;
+            get => PythonValues.ToPython(View(nameof(itemsize)).ItemSize);
             set => Settable(nameof(itemsize)).ItemSize = PythonValues.ToLong(value, "property itemsize");
         }
 

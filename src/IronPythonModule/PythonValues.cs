@@ -6,20 +6,19 @@ using System.Collections.Generic;
 using System.Numerics;
 using IronPython.Runtime;
 using IronPython.Runtime.Operations;
+using Microsoft.Scripting.Runtime;
+using NewBuffer.Format;
 
 namespace NewBuffer.IronPython;
 
 internal static class PythonValues
 {
-    /// <summary>A value the struct codec unpacked, as IronPython represents it.</summary>
-    public static object? ToPython(object? value) => value switch
-    {
-        long l => l is >= int.MinValue and <= int.MaxValue ? (int)l : (BigInteger)l,
-        ulong u => u <= int.MaxValue ? (int)u : (BigInteger)u,
-        byte[] bytes => WrapBytes(bytes),
-        object?[] items => TupleOf(items),
-        _ => value,
-    };
+    /// <summary>Builds IronPython's objects straight from unpacked values (no intermediate CLR box).</summary>
+    public static IValueBoxer Boxer { get; } = new PythonBoxer();
+
+    /// <summary>A size, index or address as an IronPython int (Int32 when it fits, else BigInteger).</summary>
+    public static object ToPython(long value) =>
+        value is >= int.MinValue and <= int.MaxValue ? ScriptingRuntimeHelpers.Int32ToObject((int)value) : (BigInteger)value;
 
     /// <summary>A Python value in a form the struct codec packs (integers via __index__, bytes-likes as byte[]).</summary>
     public static object? ToClr(object? value) => value switch
@@ -45,21 +44,10 @@ internal static class PythonValues
         var items = new object[values.Length];
         for (int i = 0; i < items.Length; i++)
         {
-            items[i] = ToPython(values[i])!;
-        }
-
-        return PythonOps.MakeTuple(items);
-    }
-
-    private static PythonTuple TupleOf(object?[] values)
-    {
-        var items = new object?[values.Length];
-        for (int i = 0; i < items.Length; i++)
-        {
             items[i] = ToPython(values[i]);
         }
 
-        return PythonOps.MakeTuple(items!);
+        return PythonOps.MakeTuple(items);
     }
 
     /// <summary>An index-like Python value as a long, or TypeError naming <paramref name="what"/>.</summary>
@@ -87,5 +75,24 @@ internal static class PythonValues
         var array = new byte[bytes.Count];
         bytes.CopyTo(array, 0);
         return array;
+    }
+
+    private sealed class PythonBoxer : IValueBoxer
+    {
+        public object? Integer(long value) => value is >= int.MinValue and <= int.MaxValue
+            ? ScriptingRuntimeHelpers.Int32ToObject((int)value)
+            : (BigInteger)value;
+
+        public object? Unsigned(ulong value) => value <= int.MaxValue
+            ? ScriptingRuntimeHelpers.Int32ToObject((int)value)
+            : (BigInteger)value;
+
+        public object? Float(double value) => value;
+
+        public object? Bool(bool value) => ScriptingRuntimeHelpers.BooleanToObject(value);
+
+        public object? Bytes(byte[] value) => WrapBytes(value);
+
+        public object? Tuple(object?[] values) => PythonOps.MakeTuple(values!);
     }
 }

@@ -259,6 +259,58 @@ class Methods(unittest.TestCase):
             mv(b'a', 2)
 
 
+class ManyDimensions(unittest.TestCase):
+    def test_64_dimensions(self):
+        shape = [1] * 62 + [2, 3]
+        m = mv(bytearray(range(6))).cast('B', shape)
+        self.assertEqual((m.ndim, m.shape), (64, tuple(shape)))
+        nested = m.tolist()
+        for _ in range(62):
+            nested = nested[0]
+        self.assertEqual(nested, [[0, 1, 2], [3, 4, 5]])
+        self.assertEqual(m.tobytes('F'), bytes([0, 3, 1, 4, 2, 5]))
+        self.assertEqual(m[(0,) * 62 + (1, 2)], 5)
+        self.assertEqual(m[(0,) * 62 + (slice(None), slice(None, None, -1))].tobytes(), bytes([2, 1, 0, 5, 4, 3]))
+        self.assertEqual(m.cast('B').tobytes(), bytes(range(6)))
+        with self.assertRaisesRegex(ValueError, 'number of dimensions must not exceed 64'):
+            m.cast('B').cast('B', [1] * 65)
+
+    def test_64_dimensions_with_suboffsets(self):
+        row = bytearray(b'xyz')
+        pointers = bytearray(struct.pack('P', newbuffer.register_memory(row)))
+
+        class Deep(newbuffer.BufferMixin):
+            def _get_buffer(self, view, flags):
+                view.obj = self
+                view.buf = pointers
+                view.len = 3
+                view.itemsize = 1
+                view.format = 'B'
+                view.ndim = 64
+                view.shape = [1] * 63 + [3]
+                view.strides = [struct.calcsize('P')] + [0] * 62 + [1]
+                view.suboffsets = [0] + [-1] * 63
+
+        m = mv(Deep())
+        self.assertEqual(m[(0,) * 63 + (slice(None, None, -1),)].tobytes(), b'zyx')
+        self.assertEqual(m.tobytes('F'), b'xyz')
+        self.assertEqual(bytes(Deep()), b'xyz')
+        newbuffer.unregister_memory(row)
+
+    def test_65_dimensions_from_an_exporter_are_refused(self):
+        class TooDeep(newbuffer.BufferMixin):
+            def _get_buffer(self, view, flags):
+                view.obj = self
+                view.buf = b'a'
+                view.len = 1
+                view.itemsize = 1
+                view.ndim = 65
+                view.shape = [1] * 65
+
+        with self.assertRaisesRegex(ValueError, 'memoryview: number of dimensions must not exceed 64'):
+            mv(TooDeep())
+
+
 class Comparison(unittest.TestCase):
     def test_across_formats(self):
         self.assertEqual(mv(ints(1, 2)).cast('i'), mv(struct.pack('2d', 1.0, 2.0)).cast('d'))

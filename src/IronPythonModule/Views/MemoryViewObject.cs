@@ -116,11 +116,11 @@ public static partial class NewBufferModule
 
         public object? obj => Live() is not null ? _buffer.Export.Obj : null;
 
-        public object nbytes => PythonValues.ToPython(Live().Layout.ByteLength)!;
+        public object nbytes => PythonValues.ToPython(Live().Layout.ByteLength);
 
         public bool @readonly => Live().ReadOnly;
 
-        public object itemsize => PythonValues.ToPython(Live().Layout.ItemSize)!;
+        public object itemsize => PythonValues.ToPython(Live().Layout.ItemSize);
 
         public string format => Live().Format;
 
@@ -192,7 +192,7 @@ public static partial class NewBufferModule
 
         [Documentation("tolist()\n\nReturn the data in the buffer as a list of elements (nested for more dimensions).")]
         public object? tolist(CodeContext context) =>
-            Core(context, () => Live().ToList(PythonValues.ToPython, items => PythonOps.MakeListNoCopy(items!)));
+            Core(context, () => Live().ToList(PythonValues.Boxer, items => PythonOps.MakeListNoCopy(items!)));
 
         [Documentation("hex(sep=None, bytes_per_sep=1)\n\nReturn the data in the buffer as a str of hexadecimal numbers.")]
         public string hex(CodeContext context, object? sep = null, int bytes_per_sep = 1) =>
@@ -261,9 +261,14 @@ public static partial class NewBufferModule
             ArrayView view = Live();
             try
             {
+                if (key is int index && view.Layout.NDim == 1)
+                {
+                    return view.GetItem(index, PythonValues.Boxer);
+                }
+
                 return KeyParser.Select(view, key) switch
                 {
-                    KeyParser.Selection { Item: { } indices } => PythonValues.ToPython(view.GetItem(indices)),
+                    KeyParser.Selection { Item: { } indices } => view.GetItem(indices, PythonValues.Boxer),
                     KeyParser.Selection { View: { } sub } when ReferenceEquals(sub, view) => this,
                     KeyParser.Selection selection => Derive(selection.View!),
                 };

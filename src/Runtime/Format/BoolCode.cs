@@ -11,7 +11,7 @@ internal sealed class BoolCode : FormatCode
     {
     }
 
-    public override object Unpack(ReadOnlySpan<byte> source, bool littleEndian) => BoxCache.Box(source[0] != 0);
+    public override object? Unpack(ReadOnlySpan<byte> source, bool littleEndian, IValueBoxer boxer) => boxer.Bool(source[0] != 0);
 
     public override void Pack(Span<byte> destination, object? value, bool littleEndian) =>
         destination[0] = PackArgument.IsTrue(value) ? (byte)1 : (byte)0;

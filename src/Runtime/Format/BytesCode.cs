@@ -14,14 +14,14 @@ internal sealed class BytesCode : FormatCode
     {
     }
 
-    public override object Unpack(ReadOnlySpan<byte> source, bool littleEndian)
+    public override object? Unpack(ReadOnlySpan<byte> source, bool littleEndian, IValueBoxer boxer)
     {
         if (Kind == FormatValueKind.Bytes)
-            return source.ToArray();
+            return boxer.Bytes(source.ToArray());
         if (source.IsEmpty)
-            return Array.Empty<byte>();
+            return boxer.Bytes([]);
         int length = Math.Min(source[0], source.Length - 1);
-        return source.Slice(1, length).ToArray();
+        return boxer.Bytes(source.Slice(1, length).ToArray());
     }
 
     public override void Pack(Span<byte> destination, object? value, bool littleEndian)

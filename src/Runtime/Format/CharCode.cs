@@ -12,7 +12,7 @@ internal sealed class CharCode : FormatCode
     {
     }
 
-    public override object Unpack(ReadOnlySpan<byte> source, bool littleEndian) => new[] { source[0] };
+    public override object? Unpack(ReadOnlySpan<byte> source, bool littleEndian, IValueBoxer boxer) => boxer.Bytes([source[0]]);
 
     public override void Pack(Span<byte> destination, object? value, bool littleEndian)
     {

@@ -23,15 +23,15 @@ internal sealed class FloatCode : FormatCode
         _checkOverflow = checkOverflow;
     }
 
-    public override object Unpack(ReadOnlySpan<byte> source, bool littleEndian)
+    public override object? Unpack(ReadOnlySpan<byte> source, bool littleEndian, IValueBoxer boxer)
     {
         ulong raw = RawBits.Read(source, Size, littleEndian);
-        return Size switch
+        return boxer.Float(Size switch
         {
             2 => UnpackHalf((ushort)raw),
             4 => (double)BitConverter.UInt32BitsToSingle((uint)raw),
             _ => BitConverter.UInt64BitsToDouble(raw),
-        };
+        });
     }
 
     public override void Pack(Span<byte> destination, object? value, bool littleEndian)

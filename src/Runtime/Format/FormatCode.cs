@@ -31,7 +31,7 @@ public abstract class FormatCode
     /// <summary>The alignment a native format pads to before this code; 1 in standard modes.</summary>
     public int Alignment { get; }
 
-    /// <summary>What the code stands for, and so which CLR type <see cref="Unpack"/> returns.</summary>
+    /// <summary>What the code stands for, and so which CLR type <see cref="Unpack(ReadOnlySpan{byte}, bool)"/> returns.</summary>
     public FormatValueKind Kind { get; }
 
     /// <summary>
@@ -40,7 +40,10 @@ public abstract class FormatCode
     /// <see cref="ulong"/>, <see cref="bool"/>, <see cref="double"/> or a new <c>byte[]</c> as
     /// <see cref="Kind"/> says.
     /// </summary>
-    public abstract object Unpack(ReadOnlySpan<byte> source, bool littleEndian);
+    public object Unpack(ReadOnlySpan<byte> source, bool littleEndian) => Unpack(source, littleEndian, ClrValueBoxer.Instance)!;
+
+    /// <summary>Decodes one value as <see cref="Unpack(ReadOnlySpan{byte}, bool)"/> does, handing it to <paramref name="boxer"/>.</summary>
+    public abstract object? Unpack(ReadOnlySpan<byte> source, bool littleEndian, IValueBoxer boxer);
 
     /// <summary>
     /// Encodes <paramref name="value"/> into the first <see cref="Size"/> bytes of

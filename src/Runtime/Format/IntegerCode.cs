@@ -24,12 +24,12 @@ internal sealed class IntegerCode : FormatCode
         _signShift = 64 - bits;
     }
 
-    public override object Unpack(ReadOnlySpan<byte> source, bool littleEndian)
+    public override object? Unpack(ReadOnlySpan<byte> source, bool littleEndian, IValueBoxer boxer)
     {
         ulong raw = RawBits.Read(source, Size, littleEndian);
         return Kind == FormatValueKind.SignedInteger
-            ? BoxCache.Box((long)(raw << _signShift) >> _signShift)
-            : BoxCache.Box(raw);
+            ? boxer.Integer((long)(raw << _signShift) >> _signShift)
+            : boxer.Unsigned(raw);
     }
 
     public override void Pack(Span<byte> destination, object? value, bool littleEndian)

@@ -11,7 +11,7 @@ internal sealed class PadCode : FormatCode
     {
     }
 
-    public override object Unpack(ReadOnlySpan<byte> source, bool littleEndian) =>
+    public override object? Unpack(ReadOnlySpan<byte> source, bool littleEndian, IValueBoxer boxer) =>
         throw new NotSupportedException("'x' is a pad byte and holds no value.");
 
     public override void Pack(Span<byte> destination, object? value, bool littleEndian) => destination[0] = 0;

@@ -55,7 +55,7 @@ public sealed class StructFormat
     /// <summary>Bytes the format occupies, including padding (<c>struct.calcsize</c>).</summary>
     public long Size { get; }
 
-    /// <summary>How many values <see cref="Unpack"/> yields and <see cref="Pack"/> expects.</summary>
+    /// <summary>How many values <see cref="Unpack(ReadOnlySpan{byte})"/> yields and <see cref="Pack"/> expects.</summary>
     public long ValueCount { get; }
 
     /// <summary>The runs of values in layout order; pad bytes have none.</summary>
@@ -124,8 +124,12 @@ public sealed class StructFormat
 
     /// <summary>Decodes all <see cref="ValueCount"/> values (<c>struct.unpack</c>).</summary>
     /// <exception cref="BufferException">Kind Struct "unpack requires a buffer of N bytes" when the length is not <see cref="Size"/>.</exception>
-    public object?[] Unpack(ReadOnlySpan<byte> source)
+    public object?[] Unpack(ReadOnlySpan<byte> source) => Unpack(source, ClrValueBoxer.Instance);
+
+    /// <summary>Decodes every value as <see cref="Unpack(ReadOnlySpan{byte})"/> does, each through <paramref name="boxer"/>.</summary>
+    public object?[] Unpack(ReadOnlySpan<byte> source, IValueBoxer boxer)
     {
+        ArgumentNullException.ThrowIfNull(boxer);
         CheckUnpackLength(source);
         var values = new object?[ValueCount];
         long next = 0;
@@ -134,7 +138,7 @@ public sealed class StructFormat
             int offset = (int)item.Offset;
             int fieldSize = (int)item.FieldSize;
             for (long i = 0; i < item.Repeat; i++, offset += fieldSize)
-                values[next++] = item.Code.Unpack(source.Slice(offset, fieldSize), LittleEndian);
+                values[next++] = item.Code.Unpack(source.Slice(offset, fieldSize), LittleEndian, boxer);
         }
 
         return values;
@@ -145,15 +149,19 @@ public sealed class StructFormat
     /// one, otherwise all of them as an <c>object?[]</c> (a Python tuple).
     /// </summary>
     /// <exception cref="BufferException">Kind Struct "unpack requires a buffer of N bytes" when the length is not <see cref="Size"/>.</exception>
-    public object? UnpackValue(ReadOnlySpan<byte> source)
+    public object? UnpackValue(ReadOnlySpan<byte> source) => UnpackValue(source, ClrValueBoxer.Instance);
+
+    /// <summary>Decodes a memoryview element as <see cref="UnpackValue(ReadOnlySpan{byte})"/> does, through <paramref name="boxer"/>.</summary>
+    public object? UnpackValue(ReadOnlySpan<byte> source, IValueBoxer boxer)
     {
+        ArgumentNullException.ThrowIfNull(boxer);
         CheckUnpackLength(source);
         if (Single is not null)
-            return Single.Unpack(source, LittleEndian);
+            return Single.Unpack(source, LittleEndian, boxer);
         if (ValueCount != 1)
-            return Unpack(source);
+            return boxer.Tuple(Unpack(source, boxer));
         FormatItem item = _items[0];
-        return item.Code.Unpack(source.Slice((int)item.Offset, (int)item.FieldSize), LittleEndian);
+        return item.Code.Unpack(source.Slice((int)item.Offset, (int)item.FieldSize), LittleEndian, boxer);
     }
 
     /// <summary>

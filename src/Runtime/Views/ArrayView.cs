@@ -104,10 +104,23 @@ public sealed class ArrayView
     }
 
     /// <summary>Reads the item at <paramref name="indices"/> through the struct codec.</summary>
-    public object? GetItem(ReadOnlySpan<long> indices)
+    public object? GetItem(ReadOnlySpan<long> indices, IValueBoxer? boxer = null)
     {
         StructFormat format = RequireItemFormat();
-        return format.UnpackValue(Locate(indices).Slice(Layout.ItemSize));
+        return format.UnpackValue(Locate(indices).Slice(Layout.ItemSize), boxer ?? ClrValueBoxer.Instance);
+    }
+
+    /// <summary>Reads item <paramref name="index"/> of a one-dimensional view (the <c>m[i]</c> fast path: no index array).</summary>
+    public object? GetItem(long index, IValueBoxer boxer)
+    {
+        if (Layout.NDim != 1)
+        {
+            return GetItem([index], boxer);
+        }
+
+        StructFormat format = RequireItemFormat();
+        BufferPointer p = Layout.Step(Buf, 0, NormalizeIndex(0, index));
+        return format.UnpackValue(p.Slice(Layout.ItemSize), boxer);
     }
 
     /// <summary>Writes <paramref name="value"/> as the item at <paramref name="indices"/>.</summary>
@@ -270,30 +283,44 @@ public sealed class ArrayView
     }
 
     /// <summary>The items as nested lists (<c>memoryview.tolist</c>): the item itself for a 0-d view.</summary>
-    /// <param name="convert">Turns an unpacked CLR value into the host's value.</param>
+    /// <param name="boxer">Turns unpacked values into the host's objects.</param>
     /// <param name="makeList">Builds the host's list from an array it may keep.</param>
-    public object? ToList(Func<object?, object?> convert, Func<object?[], object> makeList)
+    public object? ToList(IValueBoxer boxer, Func<object?[], object> makeList)
     {
-        ArgumentNullException.ThrowIfNull(convert);
+        ArgumentNullException.ThrowIfNull(boxer);
         ArgumentNullException.ThrowIfNull(makeList);
         StructFormat format = RequireItemFormat();
         return Layout.NDim == 0
-            ? convert(format.UnpackValue(Buf.Slice(Layout.ItemSize)))
-            : ListOf(Buf, 0, format, convert, makeList);
+            ? format.UnpackValue(Buf.Slice(Layout.ItemSize), boxer)
+            : ListOf(Buf, 0, format, boxer, makeList);
     }
 
     /// <summary>The items as contiguous bytes in <paramref name="order"/> (<c>memoryview.tobytes</c>).</summary>
     public byte[] ToBytes(Order order = Order.C) => ViewCopier.ToArray(Buf, Layout, order);
 
     // CPython's tolist_rec/tolist_base: recurse over outer dimensions, one loop for the last.
-    private object ListOf(BufferPointer p, int dim, StructFormat format, Func<object?, object?> convert, Func<object?[], object> makeList)
+    private object ListOf(BufferPointer p, int dim, StructFormat format, IValueBoxer boxer, Func<object?[], object> makeList)
     {
         var items = new object?[Layout.Shape[dim]];
         if (dim < Layout.NDim - 1)
         {
             for (int k = 0; k < items.Length; k++)
             {
-                items[k] = ListOf(Layout.Step(p, dim, k), dim + 1, format, convert, makeList);
+                items[k] = ListOf(Layout.Step(p, dim, k), dim + 1, format, boxer, makeList);
+            }
+        }
+        else if (Layout.SuboffsetAt(dim) < 0 && format.Single is { } code && items.Length > 0)
+        {
+            // The common row: one block, one code; bounds are checked once for the whole row.
+            long itemSize = Layout.ItemSize, stride = Layout.Strides[dim];
+            long reach = stride * (items.Length - 1);
+            p.Add(Math.Min(reach, 0)).Slice(Math.Abs(reach) + itemSize);
+            ReadOnlySpan<byte> block = p.Block!.Span;
+            bool littleEndian = format.LittleEndian;
+            long offset = p.Offset;
+            for (int k = 0; k < items.Length; k++, offset += stride)
+            {
+                items[k] = code.Unpack(block.Slice((int)offset, (int)itemSize), littleEndian, boxer);
             }
         }
         else
@@ -301,7 +328,7 @@ public sealed class ArrayView
             long itemSize = Layout.ItemSize;
             for (int k = 0; k < items.Length; k++)
             {
-                items[k] = convert(format.UnpackValue(Layout.Step(p, dim, k).Slice(itemSize)));
+                items[k] = format.UnpackValue(Layout.Step(p, dim, k).Slice(itemSize), boxer);
             }
         }
 

@@ -1,0 +1,95 @@
+"""Identical memoryview workloads for newbuffer.memoryview and the interpreter's builtin memoryview.
+
+Run under IronPython (scripts/ipy benchmarks/python/memoryview_bench.py) to compare ours with
+IronPython's builtin, or under CPython for the external anchor (the builtin only). Prints one JSON
+object per line: {"workload", "impl", "median_s", "runs"}. Medians of several runs; each run does
+the whole workload once. Nothing here asserts a time: scripts/bench turns the numbers into ratios.
+"""
+import json
+import struct
+import sys
+import time
+
+try:
+    import newbuffer
+except ImportError:
+    newbuffer = None
+
+QUICK = '--quick' in sys.argv
+SCALE = 16 if QUICK else 1
+RUNS = 3 if QUICK else 5
+IMPLS = [('builtin', memoryview)] + ([('newbuffer', newbuffer.memoryview)] if newbuffer else [])
+
+
+def median_time(fn, runs=RUNS):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def report(workload, impl, seconds):
+    print(json.dumps({'workload': workload, 'impl': impl, 'median_s': seconds, 'runs': RUNS}))
+    sys.stdout.flush()
+
+
+MiB = 1 << 20
+big = bytearray(64 * MiB // SCALE)
+floats = bytearray(struct.pack('d', 1.5) * (1000000 // SCALE))
+bytes4m = bytearray(4000000 // SCALE)
+small = bytearray(1000000 // SCALE)
+hexdata = bytearray(range(256)) * (MiB // 256 // SCALE)
+ints = bytearray(struct.pack('i', 7) * (1000000 // SCALE))
+doubles_same = bytearray(struct.pack('d', 7.0) * (1000000 // SCALE))
+matrix = bytearray(struct.pack('d', 2.0) * (1024 * 1024 // SCALE))
+
+workloads = [
+    ('tobytes 64 MiB contiguous', lambda mv: (lambda m=mv(big): lambda: m.tobytes())()),
+    ('tolist 1M float64', lambda mv: (lambda m=mv(floats).cast('d'): lambda: m.tolist())()),
+    ('tolist 4M bytes', lambda mv: (lambda m=mv(bytes4m): lambda: m.tolist())()),
+    ('tolist 2-D 1024x1024 float64', lambda mv: (lambda m=mv(matrix).cast('d', [1024 // SCALE, 1024]): lambda: m.tolist())()),
+    ('index loop 1M bytes', lambda mv: (lambda m=mv(small): lambda: [m[i] for i in range(len(m))])()),
+    ('m[::3].tobytes() 64 MiB', lambda mv: (lambda m=mv(big): lambda: m[::3].tobytes())()),
+    ('== across formats 1M (i vs d)', lambda mv: (lambda a=mv(ints).cast('i'), b=mv(doubles_same).cast('d'): lambda: a == b)()),
+    ('hex() 1 MiB', lambda mv: (lambda m=mv(hexdata): lambda: m.hex())()),
+    ('100k cast() chains', lambda mv: (lambda m=mv(bytearray(64)): lambda: [m.cast('i').cast('B', [8, 8]).cast('B') for _ in range(100000 // SCALE)])()),
+]
+
+for name, make in workloads:
+    for impl, mv in IMPLS:
+        try:
+            fn = make(mv)
+            fn()
+            report(name, impl, median_time(fn))
+        except Exception as e:
+            print(json.dumps({'workload': name, 'impl': impl, 'error': '%s: %s' % (type(e).__name__, e)}))
+
+# bytes(exporter) round trips: a pure-Python exporter of each style against bytes(bytearray).
+if newbuffer:
+    payload = bytearray(b'x' * 32)
+
+    class Delegating(newbuffer.Buffer):
+        def __buffer__(self, flags):
+            return payload
+
+    class GetBuffer(newbuffer.Buffer):
+        def __getbuffer__(self, flags):
+            return newbuffer.memoryview(payload)
+
+    class Mixin(newbuffer.BufferMixin):
+        def _get_buffer(self, view, flags):
+            view.obj = self
+            view.buf = payload
+            view.len = 32
+            view.itemsize = 1
+            view.format = 'B' if flags & 4 else None
+            view.ndim = 1
+            view.shape = (32,) if flags & 8 else None
+            view.strides = (1,) if flags & 0x18 == 0x18 else None
+
+    count = 1000000 // SCALE // 4
+    for impl, obj in (('bytearray', payload), ('__buffer__', Delegating()), ('__getbuffer__', GetBuffer()), ('BufferMixin', Mixin())):
+        report('bytes(x) x%d' % count, impl, median_time(lambda: [bytes(obj) for _ in range(count)], runs=3))
