@@ -13,6 +13,12 @@ internal sealed class BoolCode : FormatCode
 
     public override object? Unpack(ReadOnlySpan<byte> source, bool littleEndian, IValueBoxer boxer) => boxer.Bool(source[0] != 0);
 
+    internal override bool TryReadNumber(ReadOnlySpan<byte> source, bool littleEndian, out Number value)
+    {
+        value = Number.Signed(source[0] != 0 ? 1 : 0);
+        return true;
+    }
+
     public override void Pack(Span<byte> destination, object? value, bool littleEndian) =>
         destination[0] = PackArgument.IsTrue(value) ? (byte)1 : (byte)0;
 }

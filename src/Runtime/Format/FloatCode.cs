@@ -34,6 +34,12 @@ internal sealed class FloatCode : FormatCode
         });
     }
 
+    internal override bool TryReadNumber(ReadOnlySpan<byte> source, bool littleEndian, out Number value)
+    {
+        value = Number.Float((double)Unpack(source, littleEndian, ClrValueBoxer.Instance)!);
+        return true;
+    }
+
     public override void Pack(Span<byte> destination, object? value, bool littleEndian)
     {
         if (!PackArgument.TryGetDouble(value, out double number, out bool fromInteger))

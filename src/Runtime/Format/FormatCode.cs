@@ -45,6 +45,17 @@ public abstract class FormatCode
     /// <summary>Decodes one value as <see cref="Unpack(ReadOnlySpan{byte}, bool)"/> does, handing it to <paramref name="boxer"/>.</summary>
     public abstract object? Unpack(ReadOnlySpan<byte> source, bool littleEndian, IValueBoxer boxer);
 
+    /// <summary>Whether the code holds a number (an integer, pointer, float or bool), readable with <see cref="TryReadNumber"/>.</summary>
+    internal bool IsNumber => Kind is FormatValueKind.SignedInteger or FormatValueKind.UnsignedInteger
+        or FormatValueKind.Pointer or FormatValueKind.Float or FormatValueKind.Bool;
+
+    /// <summary>Reads a numeric value without boxing; false for codes that are not numbers ('c', 's', 'p', 'x').</summary>
+    internal virtual bool TryReadNumber(ReadOnlySpan<byte> source, bool littleEndian, out Number value)
+    {
+        value = default;
+        return false;
+    }
+
     /// <summary>
     /// Encodes <paramref name="value"/> into the first <see cref="Size"/> bytes of
     /// <paramref name="destination"/> (for <c>'s'</c> and <c>'p'</c> the whole span). The value is

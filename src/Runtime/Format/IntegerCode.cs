@@ -32,6 +32,13 @@ internal sealed class IntegerCode : FormatCode
             : boxer.Unsigned(raw);
     }
 
+    internal override bool TryReadNumber(ReadOnlySpan<byte> source, bool littleEndian, out Number value)
+    {
+        ulong raw = RawBits.Read(source, Size, littleEndian);
+        value = Kind == FormatValueKind.SignedInteger ? Number.Signed((long)(raw << _signShift) >> _signShift) : Number.Unsigned(raw);
+        return true;
+    }
+
     public override void Pack(Span<byte> destination, object? value, bool littleEndian)
     {
         if (!PackArgument.TryGetInteger(value, out Int128 integer))

@@ -40,6 +40,11 @@ public static class ValueComparison
 
         var l = new RowCursor(left.Buf, left.Layout);
         var r = new RowCursor(right.Buf, right.Layout);
+        if (a.Single is { IsNumber: true } leftCode && b.Single is { IsNumber: true } rightCode)
+        {
+            return NumbersEqual(l, leftCode, a.LittleEndian, left.Layout.ItemSize, r, rightCode, b.LittleEndian, right.Layout.ItemSize);
+        }
+
         while (l.MoveNext() && r.MoveNext())
         {
             for (long k = 0; k < l.RowLength; k++)
@@ -47,6 +52,25 @@ public static class ValueComparison
                 object? x = a.UnpackValue(l.Element(l.Current, k).Slice(left.Layout.ItemSize));
                 object? y = b.UnpackValue(r.Element(r.Current, k).Slice(right.Layout.ItemSize));
                 if (!ItemsEqual(x, y))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    // Numeric single-code formats, the common case: no boxing per item.
+    private static bool NumbersEqual(RowCursor l, FormatCode x, bool xLittle, long xSize, RowCursor r, FormatCode y, bool yLittle, long ySize)
+    {
+        while (l.MoveNext() && r.MoveNext())
+        {
+            for (long k = 0; k < l.RowLength; k++)
+            {
+                x.TryReadNumber(l.Element(l.Current, k).Slice(xSize), xLittle, out Number p);
+                y.TryReadNumber(r.Element(r.Current, k).Slice(ySize), yLittle, out Number q);
+                if (!p.ValueEquals(q))
                 {
                     return false;
                 }
