@@ -123,6 +123,12 @@ public static class ViewCopier
 
     private static void GatherC(BufferPointer src, ViewLayout layout, Span<byte> dest)
     {
+        if (ShouldTile(layout))
+        {
+            GatherTiled(src, layout, dest);
+            return;
+        }
+
         var rows = new RowCursor(src, layout);
         long rowBytes = rows.RowLength * layout.ItemSize;
         int pos = 0;
@@ -241,6 +247,81 @@ public static class ViewCopier
                 for (long k = 0; k < count; k++)
                 {
                     source.Slice((int)(k * itemSize), (int)itemSize).CopyTo(block.Slice((int)(start + k * stride), (int)itemSize));
+                }
+
+                break;
+        }
+    }
+
+    // A row whose items are far apart (a transposed matrix) touches a new cache line per item;
+    // copying square tiles of the last two dimensions keeps both sides in cache (a blocked transpose).
+    private const int Tile = 32;
+    private const long FarStride = 64;
+
+    private static bool ShouldTile(ViewLayout layout)
+    {
+        int n = layout.NDim;
+        return n >= 2 && !layout.HasSuboffsets
+            && Math.Abs(layout.Strides[n - 1]) >= FarStride
+            && layout.Shape[n - 1] >= Tile && layout.Shape[n - 2] >= Tile;
+    }
+
+    private static void GatherTiled(BufferPointer src, ViewLayout layout, Span<byte> dest)
+    {
+        int n = layout.NDim;
+        long rows = layout.Shape[n - 2], cols = layout.Shape[n - 1], itemSize = layout.ItemSize;
+        long rowStride = layout.Strides[n - 2], colStride = layout.Strides[n - 1];
+        long planeBytes = rows * cols * itemSize;
+
+        // Each plane of the last two dimensions is one tiled copy; the outer dimensions are walked
+        // like rows, with the plane's two dimensions cut off.
+        var planes = new RowCursor(src, ViewLayout.Own(itemSize, [.. layout.Shape[..(n - 2)], 1], [.. layout.Strides[..(n - 2)], 0], null));
+        int pos = 0;
+        while (planes.MoveNext())
+        {
+            BufferPointer origin = planes.Current;
+            (long low, long high) = layout.Extent(n - 2, n, itemSize);
+            Span<byte> block = origin.Add(low).Slice(high - low);
+            long start = -low;
+            Span<byte> plane = dest.Slice(pos, (int)planeBytes);
+            for (long i0 = 0; i0 < rows; i0 += Tile)
+            {
+                long i1 = Math.Min(i0 + Tile, rows);
+                for (long j0 = 0; j0 < cols; j0 += Tile)
+                {
+                    long j1 = Math.Min(j0 + Tile, cols);
+                    for (long i = i0; i < i1; i++)
+                    {
+                        long from = start + (i * rowStride) + (j0 * colStride);
+                        long to = ((i * cols) + j0) * itemSize;
+                        CopyStrided(block, from, colStride, plane, to, itemSize, j1 - j0);
+                    }
+                }
+            }
+
+            pos += (int)planeBytes;
+        }
+    }
+
+    private static void CopyStrided(Span<byte> source, long from, long stride, Span<byte> dest, long to, long itemSize, long count)
+    {
+        ref byte src = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), (nint)from);
+        ref byte dst = ref Unsafe.Add(ref MemoryMarshal.GetReference(dest), (nint)to);
+        switch (itemSize)
+        {
+            case 8:
+                CopyItems<long>(ref src, (nint)stride, ref dst, 8, (nint)count);
+                break;
+            case 4:
+                CopyItems<int>(ref src, (nint)stride, ref dst, 4, (nint)count);
+                break;
+            case 2:
+                CopyItems<short>(ref src, (nint)stride, ref dst, 2, (nint)count);
+                break;
+            default:
+                for (long k = 0; k < count; k++)
+                {
+                    source.Slice((int)(from + (k * stride)), (int)itemSize).CopyTo(dest.Slice((int)(to + (k * itemSize))));
                 }
 
                 break;

@@ -78,6 +78,32 @@ public class ViewCopierTests
         }
     }
 
+    [FsCheckProperty(MaxTest = 60)]
+    public void ToArray_LargeFarStridedViews_TiledCopyMatchesReference(int seed)
+    {
+        // Shapes of 32 and more with far strides take the tiled (blocked transpose) path.
+        var random = new Random(seed);
+        long itemSize = new long[] { 1, 3, 4, 8 }[random.Next(4)];
+        int ndim = random.Next(2, 4);
+        long[] shape = Enumerable.Range(0, ndim).Select(d => (long)(d < ndim - 2 ? random.Next(1, 3) : random.Next(32, 70))).ToArray();
+        long[] strides = ViewLayout.ContiguousStrides(shape, itemSize, Order.Fortran);
+        for (int d = 0; d < ndim; d++)
+        {
+            if (random.Next(3) == 0)
+            {
+                strides[d] = -strides[d];
+            }
+        }
+
+        var layout = new ViewLayout(itemSize, shape, strides);
+        (long low, long high) = layout.Extent(0, ndim, itemSize);
+        var block = new ManagedMemoryBlock(new byte[high - low]);
+        random.NextBytes(block.Memory.Span);
+        BufferPointer buf = block.At(-low);
+
+        Assert.That(ViewCopier.ToArray(buf, layout, Order.C), Is.EqualTo(Reference.ToBytes(buf, layout, Order.C)));
+    }
+
     [Test]
     public void ToContiguous_TransposedMatrix_GivesColumnsAsRows()
     {
