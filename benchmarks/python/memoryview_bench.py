@@ -67,6 +67,37 @@ for name, make in workloads:
         except Exception as e:
             print(json.dumps({'workload': name, 'impl': impl, 'error': '%s: %s' % (type(e).__name__, e)}))
 
+# Beyond the builtin: a transposed 2048x2048 float64 view (Fortran strides) copied out in C order,
+# and the allocation of 1000 casts of a 64 MiB view (slicing and casting never copy data).
+if newbuffer:
+    n = 2048 // (4 if QUICK else 1)
+    grid = bytearray(struct.pack('d', 3.0) * (n * n))
+
+    class Transposed(newbuffer.BufferMixin):
+        def _get_buffer(self, view, flags):
+            view.obj = self
+            view.buf = grid
+            view.len = len(grid)
+            view.itemsize = 8
+            view.format = 'd'
+            view.ndim = 2
+            view.shape = (n, n)
+            view.strides = (8, 8 * n)
+
+    t = newbuffer.memoryview(Transposed())
+    report("tobytes('C') transposed %dx%d float64" % (n, n), 'newbuffer', median_time(lambda: t.tobytes('C')))
+    try:
+        import clr
+        from System import GC
+        m = newbuffer.memoryview(big)
+        before = GC.GetAllocatedBytesForCurrentThread()
+        for _ in range(1000):
+            m.cast('B').cast('d')
+        allocated = GC.GetAllocatedBytesForCurrentThread() - before
+        print(json.dumps({'workload': '1000 cast chains of a %d MiB view' % (len(big) // MiB), 'impl': 'newbuffer', 'allocated_bytes': int(allocated)}))
+    except ImportError:
+        pass
+
 # bytes(exporter) round trips: a pure-Python exporter of each style against bytes(bytearray).
 if newbuffer:
     payload = bytearray(b'x' * 32)

@@ -192,10 +192,9 @@ public static partial class NewBufferModule
         + "was not told about). Off by default: a wrong address then crashes the process.")]
     public static void set_unsafe_addresses(bool enabled) => MemoryResolver.Unsafe = enabled;
 
-    /// <summary>Whether <paramref name="obj"/> is an instance of this runtime's BufferMixin.</summary>
-    internal static bool IsMixin(CodeContext context, object obj) =>
-        context.LanguageContext.GetModuleState(MixinKey) is PythonType mixin
-        && mixin.__subclasscheck__(DynamicHelpers.GetPythonType(obj));
+    /// <summary>Whether <paramref name="type"/> derives from this runtime's BufferMixin.</summary>
+    internal static bool IsMixinType(CodeContext context, PythonType type) =>
+        context.LanguageContext.GetModuleState(MixinKey) is PythonType mixin && mixin.__subclasscheck__(type);
 
     /// <summary>The module context of the runtime <paramref name="obj"/>'s class was defined in.</summary>
     internal static CodeContext ContextFor(object obj)

@@ -15,17 +15,17 @@ namespace NewBuffer.IronPython.Exporters;
 
 internal sealed class DelegatingExporter : IBufferExporter
 {
-    private const int VarArgsFlag = 0x04;
-
     private readonly CodeContext _context;
     private readonly object _self;
+    private readonly ExportSlots _slots;
     private BufferView? _inner;
     private object? _returned;
 
-    public DelegatingExporter(CodeContext context, object self)
+    public DelegatingExporter(CodeContext context, object self, ExportSlots slots)
     {
         _context = context;
         _self = self;
+        _slots = slots;
     }
 
     public void GetBuffer(BufferView view, BufferFlags flags)
@@ -33,9 +33,9 @@ internal sealed class DelegatingExporter : IBufferExporter
         object? returned;
         using (RecursionGuard.Enter())
         {
-            returned = TakesFlags()
-                ? ExporterDispatch.CallTypeMethod(_context, _self, "__buffer__", (int)flags)
-                : ExporterDispatch.CallTypeMethod(_context, _self, "__buffer__");
+            returned = _slots.TakesFlags
+                ? PythonCalls.Call(_context, _slots.GetMethod, _self, (int)flags)
+                : PythonCalls.Call(_context, _slots.GetMethod, _self);
             if (ReferenceEquals(returned, _self))
             {
                 throw PythonErrors.TypeError("__buffer__ returned the object itself");
@@ -55,19 +55,6 @@ internal sealed class DelegatingExporter : IBufferExporter
     public void ReleaseBuffer(BufferView view)
     {
         _inner?.Release();
-        ExporterDispatch.CallReleaseMethod(_context, _self, "__release_buffer__", _returned);
-    }
-
-    /// <summary>PEP 688's <c>__buffer__(self, flags)</c>, or the earlier proposal's <c>__buffer__(self)</c>.</summary>
-    private bool TakesFlags()
-    {
-        PythonOps.TryGetBoundAttr(_context, DynamicHelpers.GetPythonType(_self), "__buffer__", out object? method);
-        if (method is PythonFunction function)
-        {
-            FunctionCode code = function.__code__;
-            return code.co_argcount > 1 || (code.co_flags & VarArgsFlag) != 0;
-        }
-
-        return true;
+        ExporterDispatch.CallReleaseMethod(_context, _self, _slots.ReleaseMethod, _returned);
     }
 }

@@ -27,20 +27,10 @@ internal static class ExporterDispatch
 
         if (obj is IPythonObject)
         {
-            PythonType type = DynamicHelpers.GetPythonType(obj);
-            if (NewBufferModule.IsMixin(context, obj) && HasTypeAttribute(context, type, "_get_buffer"))
+            ExportStyle style = ExportSlots.For(context, DynamicHelpers.GetPythonType(obj)).Style;
+            if (style != ExportStyle.None)
             {
-                return ExportStyle.Mixin;
-            }
-
-            if (HasTypeAttribute(context, type, "__getbuffer__"))
-            {
-                return ExportStyle.GetBufferMethod;
-            }
-
-            if (HasTypeAttribute(context, type, "__buffer__"))
-            {
-                return ExportStyle.Delegating;
+                return style;
             }
         }
 
@@ -61,45 +51,32 @@ internal static class ExporterDispatch
     public static IBufferExporter? TryCreate(CodeContext context, object? obj, bool pythonOnly = false) => StyleOf(context, obj, pythonOnly) switch
     {
         ExportStyle.MemoryView => (MemoryViewObject)obj!,
-        ExportStyle.Mixin => new MixinExporter(context, obj!),
-        ExportStyle.GetBufferMethod => new GetBufferMethodExporter(context, obj!),
-        ExportStyle.Delegating => new DelegatingExporter(context, obj!),
+        ExportStyle.Mixin => new MixinExporter(context, obj!, SlotsOf(context, obj!)),
+        ExportStyle.GetBufferMethod => new GetBufferMethodExporter(context, obj!, SlotsOf(context, obj!)),
+        ExportStyle.Delegating => new DelegatingExporter(context, obj!, SlotsOf(context, obj!)),
         ExportStyle.Native => new NativeExporter((IronPythonBuffers)obj!),
         ExportStyle.DotNetMemory => new DotNetMemoryExporter(obj!),
         _ => null,
     };
 
+    private static ExportSlots SlotsOf(CodeContext context, object obj) => ExportSlots.For(context, DynamicHelpers.GetPythonType(obj));
+
     /// <summary>An exporter for <paramref name="obj"/>, or CPython's TypeError for an object without a buffer.</summary>
     public static IBufferExporter Create(CodeContext context, object? obj, string who) =>
         TryCreate(context, obj) ?? throw PythonErrors.TypeError($"{who}a bytes-like object is required, not '{PythonErrors.TypeName(obj)}'");
 
-    /// <summary>Calls the special method <paramref name="name"/> as found on the type, not the instance (CPython's _PyType_Lookup).</summary>
-    public static object? CallTypeMethod(CodeContext context, object self, string name, params object?[] args)
-    {
-        PythonType type = DynamicHelpers.GetPythonType(self);
-        if (!PythonOps.TryGetBoundAttr(context, type, name, out object? function))
-        {
-            throw PythonOps.AttributeError("{0}", $"'{PythonErrors.TypeName(self)}' object has no attribute '{name}'");
-        }
-
-        var all = new object?[args.Length + 1];
-        all[0] = self;
-        args.CopyTo(all, 1);
-        return PythonCalls.Call(context, function, all);
-    }
-
-    /// <summary>Calls a release method (<c>__release_buffer__</c>, <c>__releasebuffer__</c>) if the type has one;
+    /// <summary>Calls a release method found on the type (<see cref="ExportSlots.ReleaseMethod"/>), if any;
     /// its errors are reported as unraisable, never raised, as in PEP 688.</summary>
-    public static void CallReleaseMethod(CodeContext context, object self, string name, object? view)
+    public static void CallReleaseMethod(CodeContext context, object self, object? method, object? view)
     {
-        if (!HasTypeAttribute(context, DynamicHelpers.GetPythonType(self), name))
+        if (method is null)
         {
             return;
         }
 
         try
         {
-            CallTypeMethod(context, self, name, view);
+            PythonCalls.Call(context, method, self, view);
         }
         catch (Exception e)
         {

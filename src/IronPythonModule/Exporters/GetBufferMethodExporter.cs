@@ -4,6 +4,7 @@
 // very same memoryview after the inner export is released. A failed request calls nothing back.
 using System;
 using IronPython.Runtime;
+using IronPython.Runtime.Operations;
 using MemoryViewObject = NewBuffer.IronPython.NewBufferModule.MemoryViewObject;
 using NewBuffer.Protocol;
 
@@ -15,13 +16,15 @@ internal sealed class GetBufferMethodExporter : IBufferExporter
 {
     private readonly CodeContext _context;
     private readonly object _self;
+    private readonly ExportSlots _slots;
     private BufferView? _inner;
     private object? _returned;
 
-    public GetBufferMethodExporter(CodeContext context, object self)
+    public GetBufferMethodExporter(CodeContext context, object self, ExportSlots slots)
     {
         _context = context;
         _self = self;
+        _slots = slots;
     }
 
     public void GetBuffer(BufferView view, BufferFlags flags)
@@ -29,7 +32,7 @@ internal sealed class GetBufferMethodExporter : IBufferExporter
         object? returned;
         using (RecursionGuard.Enter())
         {
-            returned = ExporterDispatch.CallTypeMethod(_context, _self, "__getbuffer__", (int)flags);
+            returned = PythonCalls.Call(_context, _slots.GetMethod, _self, (int)flags);
         }
 
         IBufferExporter inner = returned switch
@@ -48,6 +51,6 @@ internal sealed class GetBufferMethodExporter : IBufferExporter
     public void ReleaseBuffer(BufferView view)
     {
         _inner?.Release();
-        ExporterDispatch.CallReleaseMethod(_context, _self, "__releasebuffer__", _returned);
+        ExporterDispatch.CallReleaseMethod(_context, _self, _slots.ReleaseMethod, _returned);
     }
 }

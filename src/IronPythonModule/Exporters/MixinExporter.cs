@@ -20,12 +20,14 @@ internal sealed class MixinExporter : IBufferExporter
 {
     private readonly CodeContext _context;
     private readonly object _self;
+    private readonly ExportSlots _slots;
     private PyBufferObject? _filler;
 
-    public MixinExporter(CodeContext context, object self)
+    public MixinExporter(CodeContext context, object self, ExportSlots slots)
     {
         _context = context;
         _self = self;
+        _slots = slots;
     }
 
     public void GetBuffer(BufferView view, BufferFlags flags)
@@ -34,7 +36,7 @@ internal sealed class MixinExporter : IBufferExporter
         object? result;
         try
         {
-            result = PythonOps.Invoke(_context, _self, "_get_buffer", _filler, (int)flags);
+            result = PythonCalls.Call(_context, _slots.GetMethod, _self, _filler, (int)flags);
         }
         catch
         {
@@ -64,7 +66,17 @@ internal sealed class MixinExporter : IBufferExporter
     {
         ReleaseHeld();
         object target = view.Obj ?? _self;
-        if (!PythonOps.TryGetBoundAttr(_context, target, "_release_buffer", out object? release))
+        object? release = null;
+        if (ReferenceEquals(target, _self))
+        {
+            release = _slots.ReleaseMethod;
+        }
+        else if (!PythonOps.TryGetBoundAttr(_context, target, "_release_buffer", out release))
+        {
+            return;
+        }
+
+        if (release is null)
         {
             return;
         }
@@ -72,7 +84,14 @@ internal sealed class MixinExporter : IBufferExporter
         PyBufferObject wrapper = PyBufferObject.ForReleasing(view);
         try
         {
-            PythonCalls.Call(_context, release, wrapper);
+            if (ReferenceEquals(target, _self))
+            {
+                PythonCalls.Call(_context, release, _self, wrapper);
+            }
+            else
+            {
+                PythonCalls.Call(_context, release, wrapper);
+            }
         }
         catch (Exception e)
         {
