@@ -80,11 +80,15 @@ public static partial class NewBufferModule
         /// <summary>The exporters whose memory a <c>buf</c> assignment borrowed; released with the view.</summary>
         internal IReadOnlyList<BufferView> Held => _held;
 
+        [Documentation("The exporting object (Py_buffer.obj), or None.")]
+
         public object? obj
         {
             get => View(nameof(obj)).Obj;
             set => Settable(nameof(obj)).Obj = value;
         }
+
+        [Documentation("Address of the first item (Py_buffer.buf) as an integer, or None. Set it to an integer address or to any object with a buffer.")]
 
         public object? buf
         {
@@ -118,17 +122,23 @@ public static partial class NewBufferModule
             }
         }
 
+        [Documentation("product(shape) * itemsize (Py_buffer.len).")]
+
         public object len
         {
             get => PythonValues.ToPython(View(nameof(len)).Len);
             set => Settable(nameof(len)).Len = PythonValues.ToLong(value, "property len");
         }
 
+        [Documentation("True when the memory must not be written (Py_buffer.readonly).")]
+
         public bool @readonly
         {
             get => View("readonly").ReadOnly;
             set => Settable("readonly").ReadOnly = value;
         }
+
+        [Documentation("Address of the NUL-terminated struct format (Py_buffer.format), or None for 'B'. Set it to an address or a str.")]
 
         public object? format
         {
@@ -162,11 +172,15 @@ public static partial class NewBufferModule
             }
         }
 
+        [Documentation("Bytes per item (Py_buffer.itemsize).")]
+
         public object itemsize
         {
             get => PythonValues.ToPython(View(nameof(itemsize)).ItemSize);
             set => Settable(nameof(itemsize)).ItemSize = PythonValues.ToLong(value, "property itemsize");
         }
+
+        [Documentation("Number of dimensions (Py_buffer.ndim); 0 for a scalar.")]
 
         public object ndim
         {
@@ -179,11 +193,15 @@ public static partial class NewBufferModule
             }
         }
 
+        [Documentation("Address of ndim Py_ssize_t values (Py_buffer.shape), or None. Set it to an address or a tuple.")]
+
         public object? shape
         {
             get => ArrayField(nameof(shape), v => v.HasShape ? v.Shape.ToArray() : null);
             set => SetArrayField(nameof(shape), value, (v, a) => v.SetShape(a));
         }
+
+        [Documentation("Address of ndim Py_ssize_t values (Py_buffer.strides), or None. Set it to an address or a tuple.")]
 
         public object? strides
         {
@@ -191,11 +209,15 @@ public static partial class NewBufferModule
             set => SetArrayField(nameof(strides), value, (v, a) => v.SetStrides(a));
         }
 
+        [Documentation("Address of ndim Py_ssize_t values (Py_buffer.suboffsets), or None. Set it to an address or a tuple.")]
+
         public object? suboffsets
         {
             get => ArrayField(nameof(suboffsets), v => v.HasSuboffsets ? v.Suboffsets.ToArray() : null);
             set => SetArrayField(nameof(suboffsets), value, (v, a) => v.SetSuboffsets(a));
         }
+
+        [Documentation("Whatever the exporter keeps for release (Py_buffer.internal).")]
 
         public object? @internal
         {
@@ -204,15 +226,23 @@ public static partial class NewBufferModule
         }
 
         /// <summary>The format as a str (None for NULL), beyond pygame.</summary>
+        [Documentation("The format as a str (None for NULL); beyond pygame.")]
+
         public string? format_string => Committed(nameof(format_string)).Format;
 
         /// <summary>The shape as a tuple (None for NULL), beyond pygame.</summary>
+        [Documentation("The shape as a tuple (None for NULL); beyond pygame.")]
+
         public PythonTuple? shape_tuple => Committed(nameof(shape_tuple)) is { HasShape: true } v ? PythonValues.TupleOf(v.Shape) : null;
 
         /// <summary>The strides as a tuple (None for NULL), beyond pygame.</summary>
+        [Documentation("The strides as a tuple (None for NULL); beyond pygame.")]
+
         public PythonTuple? strides_tuple => Committed(nameof(strides_tuple)) is { HasStrides: true } v ? PythonValues.TupleOf(v.Strides) : null;
 
         /// <summary>The suboffsets as a tuple (None for NULL), beyond pygame.</summary>
+        [Documentation("The suboffsets as a tuple (None for NULL); beyond pygame.")]
+
         public PythonTuple? suboffsets_tuple => Committed(nameof(suboffsets_tuple)) is { HasSuboffsets: true } v ? PythonValues.TupleOf(v.Suboffsets) : null;
 
         [Documentation("get_buffer(obj, flags=PyBUF_SIMPLE)\n\nFill in the fields with obj's answer to flags, exactly as the exporter made them (unverified).")]

@@ -114,27 +114,51 @@ public static partial class NewBufferModule
             }
         }
 
+        [Documentation("The underlying object of the memoryview.")]
+
         public object? obj => Live() is not null ? _buffer.Export.Obj : null;
+
+        [Documentation("The amount of space in bytes that the array would use in a contiguous representation.")]
 
         public object nbytes => PythonValues.ToPython(Live().Layout.ByteLength);
 
+        [Documentation("A bool indicating whether the memory is read only.")]
+
         public bool @readonly => Live().ReadOnly;
+
+        [Documentation("The size in bytes of each element of the memoryview.")]
 
         public object itemsize => PythonValues.ToPython(Live().Layout.ItemSize);
 
+        [Documentation("A string containing the format (in struct module style) for each element in the view.")]
+
         public string format => Live().Format;
+
+        [Documentation("An integer indicating how many dimensions of a multi-dimensional array the memory represents.")]
 
         public int ndim => Live().Layout.NDim;
 
+        [Documentation("A tuple of ndim integers giving the shape of the memory as an N-dimensional array.")]
+
         public PythonTuple shape => PythonValues.TupleOf(Live().Layout.Shape);
+
+        [Documentation("A tuple of ndim integers giving the size in bytes to access each element for each dimension of the array.")]
 
         public PythonTuple strides => PythonValues.TupleOf(Live().Layout.Strides);
 
+        [Documentation("A tuple of integers used internally for PIL-style arrays (empty when the view has none).")]
+
         public PythonTuple suboffsets => PythonValues.TupleOf(Live().Layout.Suboffsets);
+
+        [Documentation("A bool indicating whether the memory is C contiguous.")]
 
         public bool c_contiguous => IsContiguous(Order.C);
 
+        [Documentation("A bool indicating whether the memory is Fortran contiguous.")]
+
         public bool f_contiguous => IsContiguous(Order.Fortran);
+
+        [Documentation("A bool indicating whether the memory is contiguous.")]
 
         public bool contiguous => IsContiguous(Order.Any);
 
@@ -370,7 +394,10 @@ public static partial class NewBufferModule
             return PythonOps.Hash(context, PythonValues.WrapBytes(view.ToBytes()));
         }
 
-        public IEnumerator GetEnumerator()
+        [Documentation("Iterate over the items (one dimension) or the sub-views (more dimensions).")]
+        public IEnumerator __iter__() => ((IEnumerable)this).GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator()
         {
             ArrayView view = Live();
             if (view.Layout.NDim == 0)
@@ -502,7 +529,7 @@ public static partial class NewBufferModule
 
         private IEnumerable<object?> Items(CodeContext context)
         {
-            IEnumerator e = GetEnumerator();
+            IEnumerator e = __iter__();
             while (e.MoveNext())
             {
                 yield return e.Current;
