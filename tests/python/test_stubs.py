@@ -1,0 +1,71 @@
+"""The type stubs in stubs/ name exactly the members the modules really have."""
+import ast
+import importlib
+import os
+import unittest
+
+STUBS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'stubs')
+IGNORED = {'__doc__', '__name__', '__package__', '__loader__', '__spec__', '__file__', '__builtins__', '__path__'}
+
+
+def stub_members(tree):
+    """Top-level names, and for each class the names defined in its body."""
+    names, classes = set(), {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.AnnAssign):
+            names.add(node.target.id)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets)
+        if isinstance(node, ast.ClassDef):
+            members = set()
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef):
+                    members.add(item.name)
+                elif isinstance(item, ast.AnnAssign):
+                    members.add(item.target.id)
+            classes[node.name] = members
+    return names, classes
+
+
+def own_members(cls):
+    """Public names a class defines itself, plus the dunders it defines that stubs describe."""
+    return {n for n in vars(cls) if not n.startswith('__') or n in STUBBED_DUNDERS} - IGNORED
+
+
+STUBBED_DUNDERS = {'__init__', '__enter__', '__exit__', '__len__', '__getitem__', '__setitem__', '__delitem__',
+                   '__iter__', '__eq__', '__ne__', '__hash__', '__bool__', '__buffer__', '__release_buffer__',
+                   '__instancecheck__', '__subclasscheck__'}
+
+
+class StubTests(unittest.TestCase):
+    def check(self, module_name):
+        path = os.path.join(STUBS, module_name + '.pyi')
+        with open(path) as f:
+            names, classes = stub_members(ast.parse(f.read()))
+        module = importlib.import_module(module_name)
+        real = {n for n in dir(module) if not n.startswith('__') or n == '__version__'} - IGNORED
+        self.assertEqual(sorted(real - names), [], 'in %s but not in its stub' % module_name)
+        self.assertEqual(sorted(names - real - {'_T', '_Shape'}), [], 'in the stub but not in %s' % module_name)
+        for cls_name, members in classes.items():
+            cls = getattr(module, cls_name)
+            if isinstance(cls, type) and cls_name not in ('BufferFlags',):
+                real_members = own_members(cls) - {'__init__'}
+                stubbed = members - {'__init__'}
+                with self.subTest(cls=cls_name):
+                    self.assertEqual(sorted(real_members - stubbed), [], '%s.%s members missing from the stub' % (module_name, cls_name))
+                    self.assertEqual(sorted(stubbed - real_members - {n for n in stubbed if hasattr(cls, n)}), [],
+                                     '%s.%s stub members the class lacks' % (module_name, cls_name))
+
+    def test_newbuffer(self):
+        self.check('newbuffer')
+
+    def test_testbuffer(self):
+        if not os.path.exists(os.path.join(STUBS, '_testbuffer.pyi')):
+            self.skipTest('no _testbuffer stub yet')
+        self.check('_testbuffer')
+
+
+if __name__ == '__main__':
+    unittest.main()
