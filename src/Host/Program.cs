@@ -32,9 +32,18 @@ internal sealed class NewBufferConsoleHost : ConsoleHost
 
     protected override void ExecuteInternal()
     {
-        IronPython.NewBufferModule.Load(Engine);
+        // NEWBUFFER_NO_AUTOLOAD makes this a stock ipy, to test the clr.AddReference and DLLs routes.
+        if (Environment.GetEnvironmentVariable("NEWBUFFER_NO_AUTOLOAD") is null)
+        {
+            LoadNewBuffer();
+        }
+
         base.ExecuteInternal();
     }
+
+    // Separate so that, with auto-load off, the runtime never needs the newbuffer assembly here.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void LoadNewBuffer() => IronPython.NewBufferModule.Load(Engine);
 
     [STAThread]
     public static int Main(string[] args) => new NewBufferConsoleHost().Run(args);
