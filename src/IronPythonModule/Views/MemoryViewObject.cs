@@ -233,29 +233,39 @@ public static partial class NewBufferModule
                 throw PythonErrors.TypeError($"cast() argument 'format' must be str, not {PythonErrors.TypeName(format)}");
             }
 
-            long[]? dims = null;
-            if (shape is not null)
+            long[]? dims = shape is null ? null : ParseShape(shape);
+            ArrayView view = Live();
+            try
             {
-                if (shape is not (PythonList or PythonTuple))
-                {
-                    throw PythonErrors.TypeError("shape must be a list or a tuple");
-                }
+                return Derive(view.Cast(text, dims));
+            }
+            catch (CoreBufferException e)
+            {
+                throw PythonErrors.Raise(context, e);
+            }
+        }
 
-                var list = new List<long>();
-                foreach (object? item in (IEnumerable)shape)
-                {
-                    if (item is not (int or BigInteger))
-                    {
-                        throw PythonErrors.TypeError("memoryview.cast(): elements of shape must be integers");
-                    }
-
-                    list.Add(PythonValues.ToLong(item, "shape"));
-                }
-
-                dims = list.ToArray();
+        private static long[] ParseShape(object shape)
+        {
+            if (shape is not (PythonList or PythonTuple))
+            {
+                throw PythonErrors.TypeError("shape must be a list or a tuple");
             }
 
-            return Derive(Core(context, () => Live().Cast(text, dims)));
+            var items = (IList<object?>)shape;
+            var dims = new long[items.Count];
+            for (int i = 0; i < dims.Length; i++)
+            {
+                object? item = items[i];
+                if (item is not (int or BigInteger))
+                {
+                    throw PythonErrors.TypeError("memoryview.cast(): elements of shape must be integers");
+                }
+
+                dims[i] = PythonValues.ToLong(item, "shape");
+            }
+
+            return dims;
         }
 
         public int __len__()

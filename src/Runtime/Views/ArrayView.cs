@@ -240,7 +240,7 @@ public sealed class ArrayView
             ThrowHelper.ThrowValue("memoryview: destination format must be a native single character format prefixed with an optional '@'");
         }
 
-        bool sourceIsBytes = StructFormat.TryParse(Format, out StructFormat? source, out _) && source.IsNativeSingleCharacter && IsByteFormat(source);
+        bool sourceIsBytes = ItemFormat is { IsNativeSingleCharacter: true } source && IsByteFormat(source);
         if (!sourceIsBytes && !IsByteFormat(destination))
         {
             ThrowHelper.ThrowType("memoryview: cannot cast between two non-byte formats");
