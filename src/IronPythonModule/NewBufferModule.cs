@@ -57,6 +57,7 @@ public static partial class NewBufferModule
     public const int PyBUF_WRITE = (int)Flags.Write;
 
     private const string MixinKey = "newbuffer.BufferMixin";
+    private const string MixinReleaseKey = "newbuffer.BufferMixin._release_buffer";
 
     private static readonly ConditionalWeakTable<PythonType, CodeContext> s_contexts = new();
 
@@ -153,6 +154,7 @@ public static partial class NewBufferModule
         var mixin = (PythonType)dict["BufferMixin"];
         s_contexts.AddOrUpdate(buffer, module);
         context.SetModuleState(MixinKey, mixin);
+        context.SetModuleState(MixinReleaseKey, PythonOps.GetBoundAttr(module, mixin, "_release_buffer"));
     }
 
     [Documentation("get_buffer(obj, flags=PyBUF_SIMPLE)\n\nA Py_buffer filled with obj's answer to flags, exactly as the exporter made it.")]
@@ -195,6 +197,10 @@ public static partial class NewBufferModule
     /// <summary>Whether <paramref name="type"/> derives from this runtime's BufferMixin.</summary>
     internal static bool IsMixinType(CodeContext context, PythonType type) =>
         context.LanguageContext.GetModuleState(MixinKey) is PythonType mixin && mixin.__subclasscheck__(type);
+
+    /// <summary>Whether <paramref name="release"/> is BufferMixin's own, empty <c>_release_buffer</c>.</summary>
+    internal static bool IsDefaultMixinRelease(CodeContext context, object? release) =>
+        release is not null && ReferenceEquals(release, context.LanguageContext.GetModuleState(MixinReleaseKey));
 
     /// <summary>The module context of the runtime <paramref name="obj"/>'s class was defined in.</summary>
     internal static CodeContext ContextFor(object obj)

@@ -34,9 +34,10 @@ public static partial class NewBufferModule
         + "get_buffer(obj, flags) to fill it from any exporter and release_buffer() to give it back.")]
     public sealed class PyBufferObject
     {
-        private readonly Dictionary<string, (Memory.ManagedMemoryBlock Block, object Value)> _materialized = [];
-        private readonly Dictionary<string, long> _pendingAddresses = [];
-        private readonly List<BufferView> _held = [];
+        // Created on first use: most wrappers see only Python values and never need them.
+        private Dictionary<string, (Memory.ManagedMemoryBlock Block, object Value)>? _materialized;
+        private Dictionary<string, long>? _pendingAddresses;
+        private List<BufferView>? _held;
         private BufferView? _view;
         private bool _filled;
         private bool _ownsExport;
@@ -59,6 +60,9 @@ public static partial class NewBufferModule
         {
             _view = view;
             _filled = filled;
+
+            // Wrappers lent to _get_buffer/_release_buffer own no export: no finalizer to run.
+            GC.SuppressFinalize(this);
         }
 
         /// <summary>Releases a standalone export the program forgot to release.</summary>
@@ -78,7 +82,7 @@ public static partial class NewBufferModule
         }
 
         /// <summary>The exporters whose memory a <c>buf</c> assignment borrowed; released with the view.</summary>
-        internal IReadOnlyList<BufferView> Held => _held;
+        internal IReadOnlyList<BufferView> Held => (IReadOnlyList<BufferView>?)_held ?? [];
 
         [Documentation("The exporting object (Py_buffer.obj), or None.")]
 
@@ -95,28 +99,28 @@ public static partial class NewBufferModule
             get
             {
                 BufferView view = View(nameof(buf));
-                return _pendingAddresses.TryGetValue(nameof(buf), out long address) ? PythonValues.ToPython(address)
+                return TryPending(nameof(buf), out long address) ? PythonValues.ToPython(address)
                     : view.Buf.IsNull ? null : PythonValues.ToPython(view.Buf.Address);
             }
 
             set
             {
                 BufferView view = Settable(nameof(buf));
-                _pendingAddresses.Remove(nameof(buf));
+                _pendingAddresses?.Remove(nameof(buf));
                 if (value is null)
                 {
                     view.Buf = default;
                 }
                 else if (IsInteger(value))
                 {
-                    _pendingAddresses[nameof(buf)] = PythonValues.ToLong(value, "property buf");
+                    (_pendingAddresses ??= [])[nameof(buf)] = PythonValues.ToLong(value, "property buf");
                 }
                 else
                 {
                     IBufferExporter exporter = ExporterDispatch.TryCreate(DefaultContext.Default, value)
                         ?? throw PythonErrors.TypeError($"property buf must be a Python integer or an object with a buffer, not '{PythonErrors.TypeName(value)}'");
                     BufferView borrowed = BufferView.Acquire(exporter, Protocol.BufferFlags.Simple);
-                    _held.Add(borrowed);
+                    (_held ??= []).Add(borrowed);
                     view.Buf = borrowed.Buf;
                 }
             }
@@ -145,7 +149,7 @@ public static partial class NewBufferModule
             get
             {
                 BufferView view = View(nameof(format));
-                if (_pendingAddresses.TryGetValue(nameof(format), out long address))
+                if (TryPending(nameof(format), out long address))
                 {
                     return PythonValues.ToPython(address);
                 }
@@ -156,7 +160,7 @@ public static partial class NewBufferModule
             set
             {
                 BufferView view = Settable(nameof(format));
-                _pendingAddresses.Remove(nameof(format));
+                _pendingAddresses?.Remove(nameof(format));
                 switch (value)
                 {
                     case null:
@@ -166,7 +170,7 @@ public static partial class NewBufferModule
                         view.Format = text;
                         break;
                     default:
-                        _pendingAddresses[nameof(format)] = PythonValues.ToLong(value, "property format");
+                        (_pendingAddresses ??= [])[nameof(format)] = PythonValues.ToLong(value, "property format");
                         break;
                 }
             }
@@ -265,7 +269,8 @@ public static partial class NewBufferModule
 
             _filled = true;
             _ownsExport = true;
-            _materialized.Clear();
+            GC.ReRegisterForFinalize(this);
+            _materialized = null;
         }
 
         [Documentation("release_buffer()\n\nRelease a buffer filled by get_buffer; afterwards the struct is unallocated.")]
@@ -287,6 +292,12 @@ public static partial class NewBufferModule
             ? "<Py_buffer (unallocated)>"
             : $"<Py_buffer obj={PythonOps.Repr(context, _view.Obj)} len={_view.Len} itemsize={_view.ItemSize} ndim={_view.NDim} readonly={(_view.ReadOnly ? "True" : "False")}>";
 
+        private bool TryPending(string name, out long address)
+        {
+            address = 0;
+            return _pendingAddresses is not null && _pendingAddresses.TryGetValue(name, out address);
+        }
+
         /// <summary>A wrapper whose fields the exporter fills during <c>_get_buffer</c>.</summary>
         internal static PyBufferObject ForFilling(BufferView view) => new(view, filled: false);
 
@@ -300,12 +311,12 @@ public static partial class NewBufferModule
             try
             {
                 ReadOnlySpan<object?> hints = [exporter, view.Obj];
-                if (_pendingAddresses.TryGetValue(nameof(buf), out long bufAddress))
+                if (TryPending(nameof(buf), out long bufAddress))
                 {
                     view.Buf = MemoryResolver.Resolve(bufAddress, 0, Math.Max(view.Len, 0), hints, nameof(buf));
                 }
 
-                if (_pendingAddresses.TryGetValue(nameof(format), out long formatAddress))
+                if (TryPending(nameof(format), out long formatAddress))
                 {
                     view.Format = ReadCString(MemoryResolver.Resolve(formatAddress, 1, 256, hints, nameof(format)));
                 }
@@ -313,7 +324,7 @@ public static partial class NewBufferModule
                 int ndim = Math.Max(view.NDim, 0);
                 foreach (string field in new[] { nameof(shape), nameof(strides), nameof(suboffsets) })
                 {
-                    if (_pendingAddresses.TryGetValue(field, out long address))
+                    if (TryPending(field, out long address))
                     {
                         BufferPointer p = MemoryResolver.Resolve(address, ndim * 8L, ndim * 8L, hints, field);
                         var values = new long[ndim];
@@ -324,7 +335,7 @@ public static partial class NewBufferModule
             }
             finally
             {
-                _pendingAddresses.Clear();
+                _pendingAddresses = null;
                 Detach();
             }
         }
@@ -342,7 +353,7 @@ public static partial class NewBufferModule
         private BufferView Committed(string name)
         {
             BufferView view = View(name);
-            if (_pendingAddresses.Count > 0)
+            if (_pendingAddresses is { Count: > 0 })
             {
                 throw PythonErrors.ValueError($"{name} is not known until the fields set by address are read, after _get_buffer returns");
             }
@@ -364,7 +375,7 @@ public static partial class NewBufferModule
         private object? ArrayField(string name, Func<BufferView, long[]?> read)
         {
             BufferView view = View(name);
-            if (_pendingAddresses.TryGetValue(name, out long address))
+            if (TryPending(name, out long address))
             {
                 return PythonValues.ToPython(address);
             }
@@ -386,14 +397,14 @@ public static partial class NewBufferModule
         private void SetArrayField(string name, object? value, Action<BufferView, long[]?> write)
         {
             BufferView view = Settable(name);
-            _pendingAddresses.Remove(name);
+            _pendingAddresses?.Remove(name);
             if (value is null)
             {
                 write(view, null);
             }
             else if (IsInteger(value))
             {
-                _pendingAddresses[name] = PythonValues.ToLong(value, $"property {name}");
+                (_pendingAddresses ??= [])[name] = PythonValues.ToLong(value, $"property {name}");
             }
             else if (value is PythonTuple or PythonList)
             {
@@ -414,13 +425,13 @@ public static partial class NewBufferModule
         /// <summary>Writes a field's value into pinned, registered memory once and returns its address.</summary>
         private object? Materialize(string name, object key, Func<byte[]> bytes)
         {
-            if (!_materialized.TryGetValue(name, out var cached) || !cached.Value.Equals(key))
+            if (_materialized is null || !_materialized.TryGetValue(name, out var cached) || !cached.Value.Equals(key))
             {
                 byte[] content = bytes();
                 byte[] pinned = GC.AllocateArray<byte>(Math.Max(content.Length, 1), pinned: true);
                 content.CopyTo(pinned, 0);
                 cached = (new Memory.ManagedMemoryBlock(pinned), key);
-                _materialized[name] = cached;
+                (_materialized ??= [])[name] = cached;
             }
 
             return PythonValues.ToPython(cached.Block.Address);

@@ -62,7 +62,9 @@ internal sealed class ExportSlots
         var slots = new ExportSlots(version);
         if (NewBufferModule.IsMixinType(context, type) && TryGet(context, type, "_get_buffer", out object? get))
         {
-            slots.Set(ExportStyle.Mixin, get, Find(context, type, "_release_buffer"));
+            // BufferMixin's own _release_buffer does nothing; not calling it saves a Python call per release.
+            object? release = Find(context, type, "_release_buffer");
+            slots.Set(ExportStyle.Mixin, get, NewBufferModule.IsDefaultMixinRelease(context, release) ? null : release);
         }
         else if (TryGet(context, type, "__getbuffer__", out get))
         {
