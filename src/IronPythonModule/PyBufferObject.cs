@@ -54,6 +54,9 @@ public static partial class NewBufferModule
             {
                 throw PythonErrors.ValueError($"argument {(filled ? "filled" : "preserve")} cannot be True for a NULL buffer_address");
             }
+
+            // The finalizer matters only while an export is held (get_buffer registers it).
+            GC.SuppressFinalize(this);
         }
 
         private PyBufferObject(BufferView view, bool filled)
@@ -282,6 +285,7 @@ public static partial class NewBufferModule
                 _ownsExport = false;
                 _filled = false;
                 _view = null;
+                GC.SuppressFinalize(this);
                 view.Release();
             }
         }
