@@ -39,6 +39,18 @@ STUBBED_DUNDERS = {'__init__', '__enter__', '__exit__', '__len__', '__getitem__'
                    '__instancecheck__', '__subclasscheck__'}
 
 
+class VersionTests(unittest.TestCase):
+    def test_module_version_is_the_package_version(self):
+        import re
+        import newbuffer
+        props = os.path.join(STUBS, '..', 'Directory.Build.props')
+        with open(props) as f:
+            version = re.search(r'<Version>([^<]+)</Version>', f.read()).group(1)
+        self.assertEqual(newbuffer.__version__, version)
+        with open(os.path.join(STUBS, '..', 'CHANGELOG.md')) as f:
+            self.assertIn('## ' + version, f.read())
+
+
 class StubTests(unittest.TestCase):
     def check(self, module_name):
         path = os.path.join(STUBS, module_name + '.pyi')
