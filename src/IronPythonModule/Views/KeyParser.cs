@@ -98,7 +98,8 @@ internal static class KeyParser
         return view.Slice(dim, first, count, step);
     }
 
-    private static long? Bound(object? value)
+    /// <summary>A slice bound as PySlice_Unpack reads it: None is null, huge ints clamp.</summary>
+    internal static long? Bound(object? value)
     {
         if (value is null)
         {

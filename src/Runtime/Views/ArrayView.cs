@@ -143,7 +143,7 @@ public sealed class ArrayView
     }
 
     /// <summary>The view with dimension <paramref name="dim"/> restricted to <paramref name="count"/> elements starting at <paramref name="first"/>, every <paramref name="step"/>.</summary>
-    /// <remarks>Bounds come from <see cref="Slicing.Adjust"/>. With suboffsets, the start moves the nearest
+    /// <remarks>Bounds come from <see cref="Slicing.Adjust(long, long?, long?, long?, out long, out long)"/>. With suboffsets, the start moves the nearest
     /// indirect dimension before <paramref name="dim"/> (CPython's init_slice), so slicing works in every dimension.</remarks>
     public ArrayView Slice(int dim, long first, long count, long step)
     {
