@@ -240,8 +240,10 @@ internal sealed class NDBuffer
             throw Error(BufferErrorKind.Index, "index out of bounds");
         }
 
+        // The pointer to an empty sub-array need not lead anywhere, so it is not followed.
         BufferPointer p = Base.Buf.Add((Base.HasStrides ? Base.Strides[0] : Base.ItemSize) * index);
-        return Base.HasSuboffsets && Base.Suboffsets[0] >= 0 ? MemoryRegistry.Dereference(p).Add(Base.Suboffsets[0]) : p;
+        bool follow = Base.HasSuboffsets && Base.Suboffsets[0] >= 0 && !Base.Shape[1..].Contains(0);
+        return follow ? MemoryRegistry.Dereference(p).Add(Base.Suboffsets[0]) : p;
     }
 
     /// <summary>ndarray_item's sub-view: this consumer's view narrowed to the (ndim-1)-array at <paramref name="at"/>.</summary>

@@ -58,9 +58,14 @@ internal static class NDItems
         return parsed.UnpackValue(at.Slice(parsed.Size), PythonValues.Boxer);
     }
 
+    /// <summary>PyLong_Check or PyFloat_Check. IronPython's own struct unpacks 'f' as System.Single and 'N' as
+    /// System.UInt32, so test data built with it carries those CLR numbers too.</summary>
+    private static bool IsNumber(object? item) =>
+        item is int or BigInteger or bool or double or float or long or uint or ulong or short or ushort or sbyte or byte;
+
     private static object?[] ValuesOf(StructFormat format, object? item)
     {
-        if (format.ValueCount == 1 && item is Bytes or int or BigInteger or bool or double)
+        if (format.ValueCount == 1 && (item is Bytes || IsNumber(item)))
         {
             return [PythonValues.ToClr(item)];
         }

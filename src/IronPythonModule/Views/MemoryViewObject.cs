@@ -300,6 +300,13 @@ public static partial class NewBufferModule
             try
             {
                 view.CheckWritable();
+                if (view.Layout.NDim == 0 && key is Ellipsis)
+                {
+                    // CPython: m[...] = x on a 0-d view packs the one item, as m[()] = x does.
+                    ItemCodec.Set(view, [], value);
+                    return;
+                }
+
                 KeyParser.Selection selection = KeyParser.Select(view, key);
                 if (selection.Item is { } indices)
                 {
