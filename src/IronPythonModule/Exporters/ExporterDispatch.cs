@@ -23,6 +23,8 @@ internal static class ExporterDispatch
                 return ExportStyle.None;
             case MemoryViewObject:
                 return ExportStyle.MemoryView;
+            case IBufferExporter:
+                return ExportStyle.CoreExporter;
         }
 
         if (obj is IPythonObject)
@@ -51,6 +53,7 @@ internal static class ExporterDispatch
     public static IBufferExporter? TryCreate(CodeContext context, object? obj, bool pythonOnly = false) => StyleOf(context, obj, pythonOnly) switch
     {
         ExportStyle.MemoryView => (MemoryViewObject)obj!,
+        ExportStyle.CoreExporter => (IBufferExporter)obj!,
         ExportStyle.Mixin => new MixinExporter(context, obj!, SlotsOf(context, obj!)),
         ExportStyle.GetBufferMethod => new GetBufferMethodExporter(context, obj!, SlotsOf(context, obj!)),
         ExportStyle.Delegating => new DelegatingExporter(context, obj!, SlotsOf(context, obj!)),

@@ -24,8 +24,9 @@ internal static class ItemCodec
         {
             view.SetItem(indices, format.ValueCount == 1 ? PythonValues.ToClr(value) : ToClrTuple(value));
         }
-        catch (CoreBufferException)
+        catch (CoreBufferException e) when (e.Kind == Protocol.BufferErrorKind.Struct)
         {
+            // Only a value the format rejects; an index out of range stays an IndexError.
             throw PythonErrors.ValueError($"memoryview: invalid value for format '{view.Format}'");
         }
     }

@@ -3,6 +3,7 @@
 // multi-dimensional view is the sub-view, and a tuple may mix ints and slices for any dimension.
 using System.Numerics;
 using IronPython.Runtime;
+using IronPython.Runtime.Operations;
 using IronPython.Runtime.Types;
 using NewBuffer.Geometry;
 using NewBuffer.Views;
@@ -28,7 +29,7 @@ internal static class KeyParser
                 return SelectTuple(view, tuple);
             case var _ when IsIndex(key):
                 RequireDimensions(ndim);
-                long index = PythonValues.ToLong(key, "index");
+                long index = Index(key);
                 return ndim == 1 ? new Selection([index], null) : new Selection(null, view.Take(0, index));
             default:
                 throw PythonErrors.TypeError("memoryview: invalid slice key");
@@ -59,7 +60,7 @@ internal static class KeyParser
             var indices = new long[ndim];
             for (int i = 0; i < ndim; i++)
             {
-                indices[i] = PythonValues.ToLong(tuple[i], "index");
+                indices[i] = Index(tuple[i]);
             }
 
             return new Selection(indices, null);
@@ -75,7 +76,7 @@ internal static class KeyParser
             }
             else if (IsIndex(part))
             {
-                result = result.Take(dim, PythonValues.ToLong(part, "index"));
+                result = result.Take(dim, Index(part));
             }
             else
             {
@@ -98,7 +99,8 @@ internal static class KeyParser
         return view.Slice(dim, first, count, step);
     }
 
-    private static long? Bound(object? value)
+    /// <summary>A slice bound as PySlice_Unpack reads it: None is null, huge ints clamp.</summary>
+    internal static long? Bound(object? value)
     {
         if (value is null)
         {
@@ -111,6 +113,17 @@ internal static class KeyParser
         }
 
         return PythonValues.ToLong(value, "slice indices");
+    }
+
+    /// <summary>An index key as CPython's PyNumber_AsSsize_t(key, PyExc_IndexError): too large is IndexError.</summary>
+    private static long Index(object? key)
+    {
+        if (key is BigInteger big && (big < long.MinValue || big > long.MaxValue))
+        {
+            throw PythonOps.IndexError("cannot fit 'int' into an index-sized integer");
+        }
+
+        return PythonValues.ToLong(key, "index");
     }
 
     private static void RequireDimensions(int ndim)

@@ -98,6 +98,21 @@ public static partial class NewBufferModule
             Register();
         }
 
+        /// <summary>A memoryview over a view nobody exports (C's <c>PyMemoryView_FromBuffer</c>): <paramref name="view"/> is
+        /// verified as a full answer and released with the last view derived from it; its obj is what <c>m.obj</c> shows.</summary>
+        internal static MemoryViewObject FromView(CodeContext context, BufferView view)
+        {
+            try
+            {
+                VerifiedView verified = ViewVerifier.Verify(view, CoreFlags.FullRO, "memoryview");
+                return new MemoryViewObject(new ManagedBuffer(view), ArrayView.From(verified));
+            }
+            catch (CoreBufferException e)
+            {
+                throw PythonErrors.Raise(context, e);
+            }
+        }
+
         /// <summary>Releases the view if the program dropped it unreleased.</summary>
         ~MemoryViewObject()
         {
@@ -319,6 +334,13 @@ public static partial class NewBufferModule
             try
             {
                 view.CheckWritable();
+                if (view.Layout.NDim == 0 && key is Ellipsis)
+                {
+                    // CPython: m[...] = x on a 0-d view packs the one item, as m[()] = x does.
+                    ItemCodec.Set(view, [], value);
+                    return;
+                }
+
                 KeyParser.Selection selection = KeyParser.Select(view, key);
                 if (selection.Item is { } indices)
                 {
@@ -367,21 +389,29 @@ public static partial class NewBufferModule
                 return PythonOps.NotImplemented;
             }
 
+            VerifiedView verified;
+            BufferView export;
             try
             {
-                VerifiedView verified = ViewVerifier.Acquire(exporter, CoreFlags.FullRO, "memoryview", out BufferView export);
-                try
-                {
-                    return ValueComparison.ValueEquals(_view, ArrayView.From(verified)) ?? false;
-                }
-                finally
-                {
-                    export.Release();
-                }
+                verified = ViewVerifier.Acquire(exporter, CoreFlags.FullRO, "memoryview", out export);
+            }
+            catch (Exception)
+            {
+                // CPython's memory_richcompare clears a failed request and answers NotImplemented.
+                return PythonOps.NotImplemented;
+            }
+
+            try
+            {
+                return ValueComparison.ValueEquals(_view, ArrayView.From(verified)) ?? false;
             }
             catch (CoreBufferException e)
             {
                 throw PythonErrors.Raise(context, e);
+            }
+            finally
+            {
+                export.Release();
             }
         }
 

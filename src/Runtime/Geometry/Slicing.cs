@@ -9,7 +9,12 @@ public static class Slicing
 {
     /// <summary>Resolves <c>start:stop:step</c> against <paramref name="length"/>; returns the number of elements selected.</summary>
     /// <exception cref="BufferException"><paramref name="step"/> is 0 (Kind Value, CPython's message).</exception>
-    public static long Adjust(long length, long? start, long? stop, long? step, out long first, out long stride)
+    public static long Adjust(long length, long? start, long? stop, long? step, out long first, out long stride) =>
+        Adjust(length, start, stop, step, out first, out _, out stride);
+
+    /// <summary>As <see cref="Adjust(long, long?, long?, long?, out long, out long)"/>, also giving the clamped stop (<c>PySlice_AdjustIndices</c>' stop).</summary>
+    /// <exception cref="BufferException"><paramref name="step"/> is 0 (Kind Value, CPython's message).</exception>
+    public static long Adjust(long length, long? start, long? stop, long? step, out long first, out long last, out long stride)
     {
         stride = step ?? 1;
         if (stride == 0)
@@ -19,7 +24,7 @@ public static class Slicing
 
         long lower = stride < 0 ? -1 : 0, upper = stride < 0 ? length - 1 : length;
         first = Clamp(start, stride < 0 ? upper : lower, length, lower, upper);
-        long last = Clamp(stop, stride < 0 ? lower : upper, length, lower, upper);
+        last = Clamp(stop, stride < 0 ? lower : upper, length, lower, upper);
         if (stride < 0)
         {
             return last < first ? (first - last - 1) / -stride + 1 : 0;

@@ -80,8 +80,9 @@ public static class BufferAnswer
             ThrowHelper.ThrowBuffer($"{who}: underlying buffer is not C-contiguous");
         }
 
+        // A 0-d view has NULL shape and strides, as CPython's memoryview exports it.
         int ndim = layout.NDim;
-        long[]? shape = layout.Shape.ToArray();
+        long[]? shape = ndim == 0 ? null : layout.Shape.ToArray();
         if (!flags.WantsShape())
         {
             if (answeredFormat is not null)
@@ -101,7 +102,7 @@ public static class BufferAnswer
         view.Format = answeredFormat;
         view.NDim = ndim;
         view.SetShape(shape);
-        view.SetStrides(flags.WantsStrides() ? layout.Strides.ToArray() : null);
+        view.SetStrides(flags.WantsStrides() && ndim != 0 ? layout.Strides.ToArray() : null);
         view.SetSuboffsets(layout.HasSuboffsets ? layout.Suboffsets.ToArray() : null);
         view.Internal = null;
     }

@@ -143,7 +143,7 @@ public sealed class ArrayView
     }
 
     /// <summary>The view with dimension <paramref name="dim"/> restricted to <paramref name="count"/> elements starting at <paramref name="first"/>, every <paramref name="step"/>.</summary>
-    /// <remarks>Bounds come from <see cref="Slicing.Adjust"/>. With suboffsets, the start moves the nearest
+    /// <remarks>Bounds come from <see cref="Slicing.Adjust(long, long?, long?, long?, out long, out long)"/>. With suboffsets, the start moves the nearest
     /// indirect dimension before <paramref name="dim"/> (CPython's init_slice), so slicing works in every dimension.</remarks>
     public ArrayView Slice(int dim, long first, long count, long step)
     {
@@ -252,10 +252,9 @@ public sealed class ArrayView
             ThrowHelper.ThrowType("memoryview: length is not a multiple of itemsize");
         }
 
-        string text = format.StartsWith('@') ? format[1..] : format;
         if (shape is null)
         {
-            return new ArrayView(Buf, ViewLayout.Own(itemSize, [length / itemSize], [itemSize], null), text, ReadOnly);
+            return new ArrayView(Buf, ViewLayout.Own(itemSize, [length / itemSize], [itemSize], null), format, ReadOnly);
         }
 
         long product = itemSize;
@@ -279,7 +278,7 @@ public sealed class ArrayView
             ThrowHelper.ThrowType("memoryview: product(shape) * itemsize != buffer size");
         }
 
-        return new ArrayView(Buf, ViewLayout.Contiguous(itemSize, shape), text, ReadOnly);
+        return new ArrayView(Buf, ViewLayout.Contiguous(itemSize, shape), format, ReadOnly);
     }
 
     /// <summary>The items as nested lists (<c>memoryview.tolist</c>): the item itself for a 0-d view.</summary>
@@ -304,9 +303,12 @@ public sealed class ArrayView
         var items = new object?[Layout.Shape[dim]];
         if (dim < Layout.NDim - 1)
         {
+            // Sub-arrays without items are lists of empty lists; their pointers are never followed,
+            // since an empty view's suboffset pointers need not lead anywhere (the verifier skips them too).
+            bool empty = Layout.Shape[(dim + 1)..].Contains(0);
             for (int k = 0; k < items.Length; k++)
             {
-                items[k] = ListOf(Layout.Step(p, dim, k), dim + 1, format, boxer, makeList);
+                items[k] = ListOf(empty ? p : Layout.Step(p, dim, k), dim + 1, format, boxer, makeList);
             }
         }
         else if (Layout.SuboffsetAt(dim) < 0 && format.Single is { } code && items.Length > 0)

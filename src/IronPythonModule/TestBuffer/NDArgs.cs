@@ -1,0 +1,104 @@
+// Reading _testbuffer's arguments as CPython's argument parser and _testbuffer.c read them: 'n'
+// (Py_ssize_t through __index__), 'i' (C int), CHECK_LIST_OR_TUPLE, shape and strides entries
+// (exact ints only), slices (PySlice_Unpack) and orders (get_ascii_order). Each keeps CPython's
+// exception type and message, which test_buffer.py asserts.
+using System.Collections.Generic;
+using System.Numerics;
+using IronPython.Runtime;
+using IronPython.Runtime.Operations;
+using NewBuffer.Geometry;
+using NewBuffer.IronPython.Views;
+
+namespace NewBuffer.IronPython.TestBuffer;
+
+internal static class NDArgs
+{
+    /// <summary>True for what PyIndex_Check accepts: ints and objects with __index__.</summary>
+    public static bool IsIndex(object? value) =>
+        value is int or BigInteger or bool
+        || (value is not null and not string and not double && PythonOps.TryGetBoundAttr(value, "__index__", out _));
+
+    /// <summary>Format 'n': an index-like value as a Py_ssize_t (OverflowError when it does not fit).</summary>
+    public static long ToSsize(object? value)
+    {
+        object index = value is bool b ? (b ? 1 : 0) : PythonOps.Index(value);
+        return index switch
+        {
+            int i => i,
+            BigInteger big when big >= long.MinValue && big <= long.MaxValue => (long)big,
+            _ => throw PythonOps.OverflowError("Python int too large to convert to C ssize_t"),
+        };
+    }
+
+    /// <summary>Format 'i': an index-like value as a C int.</summary>
+    public static int ToCInt(object? value)
+    {
+        object index = value is bool b ? (b ? 1 : 0) : PythonOps.Index(value);
+        return index switch
+        {
+            int i => i,
+            BigInteger big when big >= int.MinValue && big <= int.MaxValue => (int)big,
+            BigInteger big => throw PythonOps.OverflowError(big.Sign > 0 ? "signed integer is greater than maximum" : "signed integer is less than minimum"),
+            _ => throw PythonErrors.TypeError("an integer is required"),
+        };
+    }
+
+    /// <summary>CHECK_LIST_OR_TUPLE: the items of a list or tuple, or TypeError naming <paramref name="name"/>.</summary>
+    public static IList<object?> ListOrTuple(object? value, string name) => value switch
+    {
+        PythonList list => list,
+        PythonTuple tuple => tuple,
+        _ => throw PythonErrors.TypeError($"{name} must be a list or a tuple"),
+    };
+
+    /// <summary>seq_as_ssize_array: shape or strides entries, which must be ints (not merely index-like).</summary>
+    public static long[] ToSizes(IList<object?> items, bool isShape)
+    {
+        string name = isShape ? "shape" : "strides";
+        var result = new long[items.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            object? item = items[i];
+            if (item is not (int or BigInteger or bool))
+            {
+                throw PythonErrors.ValueError($"elements of {name} must be integers");
+            }
+
+            result[i] = ToSsize(item);
+            if (isShape && result[i] < 0)
+            {
+                throw PythonErrors.ValueError("elements of shape must be integers >= 0");
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>PySlice_Unpack + PySlice_AdjustIndices: (start, stop, step, slicelength) of <paramref name="slice"/> over <paramref name="length"/>.</summary>
+    public static (long Start, long Stop, long Step, long Length) Resolve(Slice slice, long length)
+    {
+        long count = Slicing.Adjust(length, KeyParser.Bound(slice.start), KeyParser.Bound(slice.stop), KeyParser.Bound(slice.step), out long start, out long stop, out long step);
+        return (start, stop, step, count);
+    }
+
+    /// <summary>get_ascii_order: the first character of an ASCII str, which must be 'C', 'F' or 'A'.</summary>
+    public static Order ToOrder(CodeContext context, object? order)
+    {
+        if (order is not string text)
+        {
+            throw PythonErrors.TypeError("order must be a string");
+        }
+
+        // Encoding raises CPython's UnicodeEncodeError for a non-ASCII order.
+        StringOps.encode(context, text, "ascii");
+        return text.Length == 0 ? Invalid() : text[0] switch
+        {
+            'C' => Order.C,
+            'F' => Order.Fortran,
+            'A' => Order.Any,
+            _ => Invalid(),
+        };
+
+        static Order Invalid() => throw PythonErrors.ValueError("invalid order, must be C, F or A");
+    }
+}

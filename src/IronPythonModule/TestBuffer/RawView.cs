@@ -1,0 +1,122 @@
+// Questions about a raw Py_buffer, as CPython's abstract.c answers them: PyBuffer_IsContiguous,
+// PyBuffer_GetPointer and memoryobject.c's init_shape_strides. _testbuffer works on views exactly
+// as exporters made them - shape or strides may be NULL, and an ndarray may have up to 128
+// dimensions (ND_MAX_NDIM), twice what the core's ViewLayout (and any consumer) accepts - so these
+// read the BufferView fields directly instead of building a ViewLayout. Whoever needs a ViewLayout
+// (copying, tolist) asks Layout() for one, which fills in NULL strides the way CPython does.
+using System;
+using NewBuffer.Geometry;
+using NewBuffer.Memory;
+using NewBuffer.Protocol;
+
+namespace NewBuffer.IronPython.TestBuffer;
+
+internal static class RawView
+{
+    /// <summary><c>PyBuffer_IsContiguous(view, order)</c>: NULL strides mean C order; suboffsets mean never.</summary>
+    public static bool IsContiguous(BufferView view, Order order) => order switch
+    {
+        Order.C => !view.HasSuboffsets && IsC(view),
+        Order.Fortran => !view.HasSuboffsets && IsFortran(view),
+        _ => !view.HasSuboffsets && (IsC(view) || IsFortran(view)),
+    };
+
+    /// <summary><c>PyBuffer_GetPointer</c>: the item at <paramref name="indices"/> (each in range), following suboffsets.</summary>
+    public static BufferPointer GetPointer(BufferView view, ReadOnlySpan<long> indices)
+    {
+        long[] strides = StridesOf(view);
+        BufferPointer p = view.Buf;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            p = p.Add(strides[i] * indices[i]);
+            if (view.HasSuboffsets && view.Suboffsets[i] >= 0)
+            {
+                p = MemoryRegistry.Dereference(p).Add(view.Suboffsets[i]);
+            }
+        }
+
+        return p;
+    }
+
+    /// <summary>The view's geometry with NULLs filled in (memoryobject.c's init_shape_strides): a NULL shape
+    /// is one dimension of <c>len</c> items, NULL strides are C-contiguous ones.</summary>
+    /// <exception cref="BufferException">More dimensions than a consumer can handle (Kind Value).</exception>
+    public static ViewLayout Layout(BufferView view)
+    {
+        if (view.NDim > ViewLayout.MaxNDim)
+        {
+            throw new Protocol.BufferException(BufferErrorKind.Value, $"memoryview: number of dimensions must not exceed {ViewLayout.MaxNDim}");
+        }
+
+        if (!view.HasShape && view.NDim != 0)
+        {
+            return new ViewLayout(view.ItemSize, [view.Len], [view.ItemSize]);
+        }
+
+        return new ViewLayout(view.ItemSize, view.Shape, StridesOf(view), view.HasSuboffsets ? view.Suboffsets.ToArray() : null);
+    }
+
+    private static long[] StridesOf(BufferView view) =>
+        view.HasStrides ? view.Strides.ToArray() : ViewLayout.ContiguousStrides(view.Shape, view.ItemSize);
+
+    private static bool IsC(BufferView view)
+    {
+        if (view.Len == 0 || !view.HasStrides)
+        {
+            return true;
+        }
+
+        long expected = view.ItemSize;
+        for (int i = view.NDim - 1; i >= 0; i--)
+        {
+            long dim = view.Shape[i];
+            if (dim > 1 && view.Strides[i] != expected)
+            {
+                return false;
+            }
+
+            expected *= dim;
+        }
+
+        return true;
+    }
+
+    private static bool IsFortran(BufferView view)
+    {
+        if (view.Len == 0)
+        {
+            return true;
+        }
+
+        if (!view.HasStrides)
+        {
+            // C order by definition: Fortran as well when at most one dimension is longer than 1.
+            if (view.NDim <= 1)
+            {
+                return true;
+            }
+
+            int longer = 0;
+            foreach (long dim in view.Shape)
+            {
+                longer += dim > 1 ? 1 : 0;
+            }
+
+            return longer <= 1;
+        }
+
+        long expected = view.ItemSize;
+        for (int i = 0; i < view.NDim; i++)
+        {
+            long dim = view.Shape[i];
+            if (dim > 1 && view.Strides[i] != expected)
+            {
+                return false;
+            }
+
+            expected *= dim;
+        }
+
+        return true;
+    }
+}
