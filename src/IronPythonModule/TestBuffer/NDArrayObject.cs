@@ -296,7 +296,7 @@ public static partial class TestBufferModule
         }
 
         /// <summary>The sequence protocol CPython gives ndarray through sq_item: items until IndexError.</summary>
-        public IEnumerator GetEnumerator()
+        IEnumerator IEnumerable.GetEnumerator()
         {
             for (long i = 0; ; i++)
             {
