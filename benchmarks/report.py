@@ -29,7 +29,7 @@ def main(out_dir, target):
     lines += ['', '## Core (BenchmarkDotNet, short job, in process)', '']
     for name in sorted(os.listdir(out_dir)):
         if name.endswith('-report-github.md'):
-            lines += ['### ' + name.split('.')[-1].replace('-report-github.md', ''), '']
+            lines += ['### ' + name.replace('-report-github.md', '').split('.')[-1], '']
             lines += [l for l in open(os.path.join(out_dir, name)).read().splitlines() if l.startswith('|')]
             lines.append('')
     lines += ['## memoryview workloads (`benchmarks/python/memoryview_bench.py`)', '',

@@ -28,7 +28,7 @@ internal static class HexFormat
             throw PythonErrors.ValueError("sep must be ASCII.");
         }
 
-        string hex = Convert.ToHexString(data).ToLowerInvariant();
+        string hex = Lower(data);
         if (separator is null || bytesPerSep == 0 || data.Length == 0)
         {
             return hex;
@@ -50,4 +50,15 @@ internal static class HexFormat
 
         return result.ToString();
     }
+
+    // Lower-case hex straight into the string (Convert.ToHexStringLower needs .NET 9).
+    private static string Lower(byte[] data) => string.Create(data.Length * 2, data, static (chars, bytes) =>
+    {
+        const string digits = "0123456789abcdef";
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            chars[2 * i] = digits[bytes[i] >> 4];
+            chars[(2 * i) + 1] = digits[bytes[i] & 0xF];
+        }
+    });
 }
