@@ -24,6 +24,7 @@ internal static class PythonErrors
         BufferErrorKind.Overflow => PythonOps.OverflowError("{0}", error.Message),
         BufferErrorKind.NotImplemented => PythonOps.NotImplementedError("{0}", error.Message),
         BufferErrorKind.Struct => StructError(context, error.Message),
+        BufferErrorKind.Memory => new OutOfMemoryException(error.Message), // IronPython's MemoryError
         _ => new ValueErrorException(error.Message),
     };
 
