@@ -14,7 +14,7 @@ internal static class InvalidViewCorpus
 
     public static IReadOnlyList<CorpusCase> Cases => s_cases.Value;
 
-    public static string Path { get; } = System.IO.Path.Combine(RepositoryRoot(), "tests", "corpus", "invalid_views.json");
+    public static string Path { get; } = Repository.PathOf("tests", "corpus", "invalid_views.json");
 
     /// <summary>The cases a BufferView can express.</summary>
     public static IEnumerable<CorpusCase> CoreCases => Cases.Where(c => c.IsCore);
@@ -24,18 +24,5 @@ internal static class InvalidViewCorpus
         var root = (JsonObject)JsonNode.Parse(File.ReadAllText(Path))!;
         var defaults = (JsonObject)root["default"]!;
         return ((JsonArray)root["cases"]!).Select(c => new CorpusCase((JsonObject)c!, defaults)).ToList();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Runtime.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Runtime.sln not found above " + AppContext.BaseDirectory);
     }
 }
