@@ -30,11 +30,15 @@ internal sealed class MixinExporter : IBufferExporter
 
     public void GetBuffer(BufferView view, BufferFlags flags)
     {
-        _filler = PyBufferObject.ForFilling(view);
+        _filler = PyBufferObject.ForFilling(view, _context);
         object? result;
         try
         {
-            result = PythonOps.Invoke(_context, _self, "_get_buffer", _filler, (int)flags);
+            // view.buf = self inside _get_buffer would recurse until the stack overflows.
+            using (RecursionGuard.Enter())
+            {
+                result = PythonOps.Invoke(_context, _self, "_get_buffer", _filler, (int)flags);
+            }
         }
         catch
         {
