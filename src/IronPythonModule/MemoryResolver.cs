@@ -69,12 +69,14 @@ internal static class MemoryResolver
         return memory.Block.Address;
     }
 
+    /// <summary>Forgets the address of <paramref name="owner"/>'s memory; the pin goes when no view uses the memory any more.</summary>
+    /// <remarks>Unpinning here would let views that still read the memory read whatever the collector puts there.</remarks>
     public static bool Unregister(object owner)
     {
         if (s_registered.TryGetValue(owner, out RegisteredMemory? memory))
         {
             s_registered.Remove(owner);
-            memory.Dispose();
+            MemoryRegistry.Forget(memory.Block);
             return true;
         }
 
@@ -115,8 +117,8 @@ internal static class MemoryResolver
         return false;
     }
 
-    /// <summary>An owner's buffer, pinned and registered for as long as the owner lives.</summary>
-    private sealed class RegisteredMemory : IDisposable
+    /// <summary>An owner's buffer, pinned and registered; unpinned by the finalizer once neither the owner's entry nor any block refers to it.</summary>
+    private sealed class RegisteredMemory
     {
         private readonly IPythonBuffer _buffer;
         private MemoryHandle _pin;
@@ -130,9 +132,8 @@ internal static class MemoryResolver
             }
 
             _buffer = exporter.GetBuffer(global::IronPython.Runtime.BufferFlags.Simple);
-            int length = _buffer.AsReadOnlySpan().Length;
             _pin = _buffer.Pin();
-            Block = new NativeMemoryBlock((nint)_pin.Pointer, length, owner: this);
+            Block = new NativeMemoryBlock(Exporters.NativeExporter.SpanStart(_buffer, out int length), length, owner: this);
             _ = Block.Address;
         }
 
@@ -149,12 +150,6 @@ internal static class MemoryResolver
         }
 
         public NativeMemoryBlock Block { get; }
-
-        public void Dispose()
-        {
-            Release();
-            GC.SuppressFinalize(this);
-        }
 
         private void Release()
         {

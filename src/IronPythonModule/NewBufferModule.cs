@@ -187,7 +187,8 @@ public static partial class NewBufferModule
     public static object register_memory(CodeContext context, object obj) =>
         PythonValues.ToPython(MemoryResolver.Register(context, obj));
 
-    [Documentation("unregister_memory(obj)\n\nForget memory registered with register_memory; True if it was registered.")]
+    [Documentation("unregister_memory(obj)\n\nForget memory registered with register_memory; True if it was registered.\n"
+        + "The memory stays pinned (obj cannot be resized) until no view uses it and it is collected.")]
     public static bool unregister_memory(object obj) => MemoryResolver.Unregister(obj);
 
     [Documentation("set_unsafe_addresses(enabled)\n\nTrust integer addresses newbuffer cannot bound (ctypes memory it\n"

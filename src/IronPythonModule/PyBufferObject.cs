@@ -38,8 +38,11 @@ public static partial class NewBufferModule
         private Dictionary<string, (Memory.ManagedMemoryBlock Block, object Value)>? _materialized;
         private Dictionary<string, long>? _pendingAddresses;
         private List<BufferView>? _held;
+        private readonly object _gate = new();
+        private readonly CodeContext? _context;
         private BufferView? _view;
         private bool _filled;
+        private bool _filling;
         private bool _ownsExport;
 
         /// <summary>An unallocated Py_buffer, ready for get_buffer.</summary>
@@ -59,13 +62,14 @@ public static partial class NewBufferModule
             GC.SuppressFinalize(this);
         }
 
-        private PyBufferObject(BufferView view, bool filled)
+        private PyBufferObject(BufferView view, bool filled, CodeContext? context)
         {
             _view = view;
             _filled = filled;
 
             // Wrappers lent to _get_buffer/_release_buffer own no export: no finalizer to run.
             GC.SuppressFinalize(this);
+            _context = context;
         }
 
         /// <summary>Releases a standalone export the program forgot to release.</summary>
@@ -120,9 +124,20 @@ public static partial class NewBufferModule
                 }
                 else
                 {
-                    IBufferExporter exporter = ExporterDispatch.TryCreate(DefaultContext.Default, value)
+                    // The exporter's runtime decides what value is (a host may run several engines).
+                    CodeContext context = _context ?? DefaultContext.Default;
+                    IBufferExporter exporter = ExporterDispatch.TryCreate(context, value)
                         ?? throw PythonErrors.TypeError($"property buf must be a Python integer or an object with a buffer, not '{PythonErrors.TypeName(value)}'");
-                    BufferView borrowed = BufferView.Acquire(exporter, Protocol.BufferFlags.Simple);
+                    BufferView borrowed;
+                    try
+                    {
+                        borrowed = BufferView.Acquire(exporter, Protocol.BufferFlags.Simple);
+                    }
+                    catch (Protocol.BufferException e)
+                    {
+                        throw PythonErrors.Raise(context, e);
+                    }
+
                     (_held ??= []).Add(borrowed);
                     view.Buf = borrowed.Buf;
                 }
@@ -255,39 +270,64 @@ public static partial class NewBufferModule
         [Documentation("get_buffer(obj, flags=PyBUF_SIMPLE)\n\nFill in the fields with obj's answer to flags, exactly as the exporter made them (unverified).")]
         public void get_buffer(CodeContext context, object? obj, int flags = 0)
         {
-            if (_filled)
+            // Threads racing to fill one struct: one wins, the others see it filled (no export is lost).
+            lock (_gate)
             {
-                throw PythonErrors.ValueError("The Py_buffer struct is already filled in");
+                if (_filled || _filling)
+                {
+                    throw PythonErrors.ValueError("The Py_buffer struct is already filled in");
+                }
+
+                _filling = true;
             }
 
-            IBufferExporter exporter = ExporterDispatch.Create(context, obj, string.Empty);
+            BufferView? view = null;
             try
             {
-                _view = BufferView.Acquire(exporter, (Protocol.BufferFlags)flags);
+                IBufferExporter exporter = ExporterDispatch.Create(context, obj, string.Empty);
+                view = BufferView.Acquire(exporter, (Protocol.BufferFlags)flags);
             }
             catch (Protocol.BufferException e)
             {
                 throw PythonErrors.Raise(context, e);
             }
-
-            _filled = true;
-            _ownsExport = true;
-            GC.ReRegisterForFinalize(this);
-            _materialized = null;
+            finally
+            {
+                lock (_gate)
+                {
+                    _filling = false;
+                    if (view is not null)
+                    {
+                        _view = view;
+                        _filled = true;
+                        _ownsExport = true;
+                        _materialized = null;
+                        GC.ReRegisterForFinalize(this);
+                    }
+                }
+            }
         }
 
         [Documentation("release_buffer()\n\nRelease a buffer filled by get_buffer; afterwards the struct is unallocated.")]
         public void release_buffer()
         {
-            if (_filled && _ownsExport && _view is not null)
+            BufferView view;
+            lock (_gate)
             {
-                BufferView view = _view;
+                if (!_filled || !_ownsExport || _view is null)
+                {
+                    return;
+                }
+
+                view = _view;
                 _ownsExport = false;
                 _filled = false;
                 _view = null;
                 GC.SuppressFinalize(this);
                 view.Release();
             }
+
+            view.Release();
         }
 
         public bool __bool__() => _view is not null;
@@ -303,10 +343,10 @@ public static partial class NewBufferModule
         }
 
         /// <summary>A wrapper whose fields the exporter fills during <c>_get_buffer</c>.</summary>
-        internal static PyBufferObject ForFilling(BufferView view) => new(view, filled: false);
+        internal static PyBufferObject ForFilling(BufferView view, CodeContext context) => new(view, filled: false, context);
 
         /// <summary>A read-only wrapper for <c>_release_buffer</c>.</summary>
-        internal static PyBufferObject ForReleasing(BufferView view) => new(view, filled: true);
+        internal static PyBufferObject ForReleasing(BufferView view) => new(view, filled: true, context: null);
 
         /// <summary>Resolves addresses Python code stored, then detaches: the view is the caller's from now on.</summary>
         internal void CommitAndDetach(object? exporter)

@@ -6,7 +6,9 @@
 // is handed over as a C-ordered copy; a writable one is refused with BufferError.
 //
 // Dispose releases the export exactly once (IronPython disposes every buffer it gets; the finalizer
-// covers one dropped without a Dispose).
+// covers one dropped without a Dispose); an export that cannot be handed over is released at once.
+// IronPython's sizes are 32-bit ints and an empty view may have no memory at all (a NULL buf), so
+// both are settled here, before IronPython asks.
 using System;
 using System.Buffers;
 using System.Collections.Generic;
@@ -34,15 +36,15 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
         _view = view;
         _flags = flags;
         _layout = view.Layout;
+        if (!FitsInInts(_layout))
+        {
+            throw new InvalidOperationException("too large");
+        }
+
         if (_layout.HasSuboffsets)
         {
             _copy = ViewCopier.ToArray(view.Buf, _layout);
             _layout = ViewLayout.Contiguous(_layout.ItemSize, _layout.Shape);
-        }
-
-        if (_layout.ItemCount > int.MaxValue || _layout.ByteLength > int.MaxValue)
-        {
-            throw new InvalidOperationException("too large");
         }
     }
 
@@ -99,7 +101,13 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
             catch (InvalidOperationException)
             {
                 export.Release();
-                throw PythonErrors.BufferError($"{who}: the view is too large for IronPython's buffer interface (more than 2**31-1 bytes)");
+                throw PythonErrors.BufferError($"{who}: the view is too large for IronPython's buffer interface (sizes and strides above 2**31-1)");
+            }
+            catch
+            {
+                // Copying a PIL-style view failed (its pointers changed since verification): the export goes back now.
+                export.Release();
+                throw;
             }
         }
         catch (Protocol.BufferException e)
@@ -115,7 +123,7 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
             return _copy;
         }
 
-        return Contiguous ? _view.Buf.Slice(_layout.ByteLength) : _view.Buf.Block!.Span;
+        return _layout.ItemCount == 0 ? [] : Contiguous ? _view.Buf.Slice(_layout.ByteLength) : _view.Buf.Block!.Span;
     }
 
     public Span<byte> AsSpan()
@@ -125,7 +133,8 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
             throw PythonErrors.BufferError("buffer is not writable");
         }
 
-        return Contiguous ? _view.Buf.Slice(_layout.ByteLength) : _view.Buf.Block!.Span;
+        // An empty view may have a NULL buf, or one past its memory: there are no bytes to give.
+        return _layout.ItemCount == 0 ? [] : Contiguous ? _view.Buf.Slice(_layout.ByteLength) : _view.Buf.Block!.Span;
     }
 
     public MemoryHandle Pin()
@@ -145,6 +154,26 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
             GC.SuppressFinalize(this);
             _export.Release();
         }
+    }
+
+    private static bool FitsInInts(ViewLayout layout)
+    {
+        if (layout.ByteLength > int.MaxValue)
+        {
+            return false;
+        }
+
+        // Strides reach IronPython only for a strided view (a contiguous or copied one has none).
+        bool strided = !layout.IsCContiguous && !layout.HasSuboffsets;
+        for (int d = 0; d < layout.NDim; d++)
+        {
+            if (layout.Shape[d] > int.MaxValue || (strided && layout.Strides[d] is > int.MaxValue or < int.MinValue))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static int[] ToInts(ReadOnlySpan<long> values)

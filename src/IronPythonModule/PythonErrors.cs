@@ -24,6 +24,7 @@ internal static class PythonErrors
         BufferErrorKind.Overflow => PythonOps.OverflowError("{0}", error.Message),
         BufferErrorKind.NotImplemented => PythonOps.NotImplementedError("{0}", error.Message),
         BufferErrorKind.Struct => StructError(context, error.Message),
+        BufferErrorKind.Memory => PythonOps.CreateThrowable(PythonExceptions.MemoryError, error.Message),
         _ => new ValueErrorException(error.Message),
     };
 

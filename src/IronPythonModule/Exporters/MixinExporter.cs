@@ -32,11 +32,15 @@ internal sealed class MixinExporter : IBufferExporter
 
     public void GetBuffer(BufferView view, BufferFlags flags)
     {
-        _filler = PyBufferObject.ForFilling(view);
+        _filler = PyBufferObject.ForFilling(view, _context);
         object? result;
         try
         {
-            result = PythonCalls.Call(_context, _slots.GetMethod, _self, _filler, (int)flags);
+            // view.buf = self inside _get_buffer would recurse until the stack overflows.
+            using (RecursionGuard.Enter())
+            {
+                result = PythonCalls.Call(_context, _slots.GetMethod, _self, _filler, (int)flags);
+            }
         }
         catch
         {

@@ -1,12 +1,16 @@
 // IronPython's own exporters (bytes, bytearray, array, mmap, its memoryview, ctypes objects) seen
 // through the core contract. The IronPython buffer is pinned for the life of the export, so the
-// view's memory is a NativeMemoryBlock with a real address, released with the export.
+// view's memory is a NativeMemoryBlock with a real address, released with the export. The block
+// starts where the buffer's span starts: Pin() pins the underlying object, and for a slice of
+// IronPython's memoryview its pointer is the start of the whole array, not of the slice.
 //
 // IronPython's buffers describe a contiguous 1-D export with a null shape and strides whatever the
 // request; we answer the request's ND and STRIDES honestly by filling them in, so the itemsize of an
 // array('i') survives.
 using System;
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using IronPython.Runtime;
 using NewBuffer.Geometry;
 using NewBuffer.Memory;
@@ -29,9 +33,8 @@ internal sealed class NativeExporter : IBufferExporter
         IPythonBuffer buffer = _source.GetBuffer((IronPythonFlags)(int)flags);
         try
         {
-            int length = buffer.AsReadOnlySpan().Length;
             _pin = buffer.Pin();
-            var block = new NativeMemoryBlock((nint)_pin.Pointer, length, owner: this);
+            var block = new NativeMemoryBlock(SpanStart(buffer, out int length), length, owner: this);
             view.Obj = _source;
             view.Buf = block.At(buffer.Offset);
             view.ReadOnly = buffer.IsReadOnly;
@@ -69,6 +72,14 @@ internal sealed class NativeExporter : IBufferExporter
         _pin.Dispose();
         _buffer?.Dispose();
         _buffer = null;
+    }
+
+    /// <summary>The address of the first byte of the buffer's span (which must be pinned) and its length.</summary>
+    internal static unsafe nint SpanStart(IPythonBuffer buffer, out int length)
+    {
+        ReadOnlySpan<byte> span = buffer.AsReadOnlySpan();
+        length = span.Length;
+        return length == 0 ? 0 : (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));
     }
 
     private static long[]? ToLongs(System.Collections.Generic.IReadOnlyList<int>? values)

@@ -20,6 +20,7 @@ using NewBuffer.IronPython.Exporters;
 using NewBuffer.IronPython.TestBuffer;
 using NewBuffer.Memory;
 using NewBuffer.Protocol;
+using NewBuffer.Validation;
 using CoreBufferException = NewBuffer.Protocol.BufferException;
 using Flags = NewBuffer.Protocol.BufferFlags;
 
@@ -278,13 +279,15 @@ public static partial class TestBufferModule
         }
     }
 
-    /// <summary>PyObject_GetBuffer: <paramref name="obj"/>'s raw answer to <paramref name="flags"/>; release it.</summary>
+    /// <summary>PyObject_GetBuffer: <paramref name="obj"/>'s answer to <paramref name="flags"/>, verified before
+    /// anything reads it (CPython's ndarray trusts exporters; ours refuses an invalid view); release it.</summary>
     internal static BufferView Acquire(CodeContext context, object? obj, Flags flags)
     {
         IBufferExporter exporter = ExporterDispatch.Create(context, obj, string.Empty);
         try
         {
-            return BufferView.Acquire(exporter, flags);
+            ViewVerifier.Acquire(exporter, flags, "ndarray", out BufferView view);
+            return view;
         }
         catch (CoreBufferException e)
         {

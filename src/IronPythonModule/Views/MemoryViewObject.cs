@@ -5,7 +5,9 @@
 //   - every view derived from this one (slices, casts, toreadonly, memoryview(m)) registers on the
 //     same ManagedBuffer, which releases the exporter's view once, when the last of them goes;
 //   - buffers exported *from* this view are counted; release() refuses while any is outstanding;
-//   - after release every operation raises ValueError; a dropped view releases in its finalizer.
+//   - after release every operation raises ValueError; a dropped view releases in its finalizer;
+//   - every access to the memory runs inside the core ViewHandle's Enter, so a release on another
+//     thread (IronPython has no GIL) takes effect for the memory only when those accesses are done.
 using System;
 using System.Collections;
 using System.Collections.Generic;
@@ -36,11 +38,7 @@ public static partial class NewBufferModule
         + "Like CPython's, plus multi-dimensional indexing and slicing, suboffsets and any struct format.")]
     public class MemoryViewObject : IBufferExporter, IBufferProtocol, IEnumerable
     {
-        private readonly ManagedBuffer _buffer;
-        private ArrayView _view;
-        private int _exports;
-        private int _released;
-        private bool _registered;
+        private readonly ViewHandle? _handle;
 
         /// <summary>A view of <paramref name="object"/>'s buffer (requested with PyBUF_FULL_RO).</summary>
         public MemoryViewObject(CodeContext context, object? @object)
@@ -69,9 +67,7 @@ public static partial class NewBufferModule
         {
             if (source is MemoryViewObject other && shareMemoryView)
             {
-                ArrayView view = other.Live();
-                _buffer = other._buffer;
-                _view = view;
+                _handle = Register(other.Handle.Buffer, other.Live());
             }
             else
             {
@@ -79,23 +75,19 @@ public static partial class NewBufferModule
                 try
                 {
                     VerifiedView verified = ViewVerifier.Acquire(exporter, flags, "memoryview", out BufferView export);
-                    _buffer = new ManagedBuffer(export);
-                    _view = ArrayView.From(verified);
+                    _handle = Register(new ManagedBuffer(export), ArrayView.From(verified));
                 }
                 catch (CoreBufferException e)
                 {
+                    GC.SuppressFinalize(this);
                     throw PythonErrors.Raise(context, e);
                 }
             }
-
-            Register();
         }
 
         private MemoryViewObject(ManagedBuffer buffer, ArrayView view)
         {
-            _buffer = buffer;
-            _view = view;
-            Register();
+            _handle = Register(buffer, view);
         }
 
         /// <summary>A memoryview over a view nobody exports (C's <c>PyMemoryView_FromBuffer</c>): <paramref name="view"/> is
@@ -116,22 +108,18 @@ public static partial class NewBufferModule
         /// <summary>Releases the view if the program dropped it unreleased.</summary>
         ~MemoryViewObject()
         {
-            // A constructor that threw leaves no registration behind; a finalizer must never throw.
-            if (_registered && Interlocked.Exchange(ref _released, 1) == 0)
+            // A constructor that threw leaves no handle behind; a finalizer must never throw.
+            try
             {
-                try
-                {
-                    _buffer.RemoveView();
-                }
-                catch (Exception)
-                {
-                }
+                _handle?.ReleaseUnreachable();
+            }
+            catch (Exception)
+            {
             }
         }
 
         [Documentation("The underlying object of the memoryview.")]
-
-        public object? obj => Live() is not null ? _buffer.Export.Obj : null;
+        public object? obj => Live() is not null ? Handle.Buffer.Export.Obj : null;
 
         [Documentation("The amount of space in bytes that the array would use in a contiguous representation.")]
 
@@ -199,21 +187,16 @@ public static partial class NewBufferModule
         [Documentation("release()\n\nRelease the underlying buffer exposed by the memoryview object.")]
         public void release()
         {
-            if (Volatile.Read(ref _released) != 0)
+            try
             {
-                return;
+                if (Handle.Release())
+                {
+                    GC.SuppressFinalize(this);
+                }
             }
-
-            int exports = Volatile.Read(ref _exports);
-            if (exports > 0)
+            catch (CoreBufferException e)
             {
-                throw PythonErrors.BufferError($"memoryview has {exports} exported buffer{(exports == 1 ? string.Empty : "s")}");
-            }
-
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                GC.SuppressFinalize(this);
-                _buffer.RemoveView();
+                throw PythonErrors.Raise(null, e);
             }
         }
 
@@ -227,15 +210,15 @@ public static partial class NewBufferModule
 
         [Documentation("tobytes(order='C')\n\nReturn the data in the buffer as a byte string, in 'C', 'F' or 'A' order.")]
         public Bytes tobytes(CodeContext context, object? order = null) =>
-            PythonValues.WrapBytes(Core(context, () => Live().ToBytes(ParseOrder(order))));
+            PythonValues.WrapBytes(Use(context, view => view.ToBytes(ParseOrder(order))));
 
         [Documentation("tolist()\n\nReturn the data in the buffer as a list of elements (nested for more dimensions).")]
         public object? tolist(CodeContext context) =>
-            Core(context, () => Live().ToList(PythonValues.Boxer, items => PythonOps.MakeListNoCopy(items!)));
+            Use(context, view => view.ToList(PythonValues.Boxer, items => PythonOps.MakeListNoCopy(items!)));
 
         [Documentation("hex(sep=None, bytes_per_sep=1)\n\nReturn the data in the buffer as a str of hexadecimal numbers.")]
         public string hex(CodeContext context, object? sep = null, int bytes_per_sep = 1) =>
-            HexFormat.Format(Core(context, () => Live().ToBytes()), sep, bytes_per_sep);
+            HexFormat.Format(Use(context, view => view.ToBytes()), sep, bytes_per_sep);
 
         [Documentation("toreadonly()\n\nReturn a readonly version of the memoryview.")]
         public MemoryViewObject toreadonly() => Derive(Live().AsReadOnly());
@@ -307,7 +290,8 @@ public static partial class NewBufferModule
 
         public object? __getitem__(CodeContext context, object? key)
         {
-            ArrayView view = Live();
+            using ViewHandle.Operation operation = Enter(context);
+            ArrayView view = operation.View;
             try
             {
                 if (key is int index && view.Layout.NDim == 1)
@@ -330,7 +314,8 @@ public static partial class NewBufferModule
 
         public void __setitem__(CodeContext context, object? key, object? value)
         {
-            ArrayView view = Live();
+            using ViewHandle.Operation operation = Enter(context);
+            ArrayView view = operation.View;
             try
             {
                 view.CheckWritable();
@@ -378,9 +363,22 @@ public static partial class NewBufferModule
         public object __eq__(CodeContext context, object? other)
         {
             // Identity decides only for released views: a view holding NaN is not equal to itself.
-            if (Volatile.Read(ref _released) != 0 || (other is MemoryViewObject m && Volatile.Read(ref m._released) != 0))
+            if (!Handle.TryEnter(out ViewHandle.Operation operation))
             {
                 return ReferenceEquals(this, other);
+            }
+
+            using (operation)
+            {
+                return EqualTo(context, operation.View, other);
+            }
+        }
+
+        private static object EqualTo(CodeContext context, ArrayView view, object? other)
+        {
+            if (other is MemoryViewObject m && m.Handle.IsReleased)
+            {
+                return false;
             }
 
             IBufferExporter? exporter = ExporterDispatch.TryCreate(context, other);
@@ -403,7 +401,7 @@ public static partial class NewBufferModule
 
             try
             {
-                return ValueComparison.ValueEquals(_view, ArrayView.From(verified)) ?? false;
+                return ValueComparison.ValueEquals(view, ArrayView.From(verified)) ?? false;
             }
             catch (CoreBufferException e)
             {
@@ -420,7 +418,8 @@ public static partial class NewBufferModule
 
         public int __hash__(CodeContext context)
         {
-            ArrayView view = Live();
+            using ViewHandle.Operation operation = Enter(context);
+            ArrayView view = operation.View;
             if (!view.ReadOnly)
             {
                 throw PythonErrors.ValueError("cannot hash writable memoryview object");
@@ -431,7 +430,7 @@ public static partial class NewBufferModule
                 throw PythonErrors.ValueError("memoryview: hashing is restricted to formats 'B', 'b' or 'c'");
             }
 
-            return PythonOps.Hash(context, PythonValues.WrapBytes(view.ToBytes()));
+            return PythonOps.Hash(context, PythonValues.WrapBytes(Core(context, () => view.ToBytes())));
         }
 
         [Documentation("Iterate over the items (one dimension) or the sub-views (more dimensions).")]
@@ -487,30 +486,64 @@ public static partial class NewBufferModule
         }
 
         public string __repr__(CodeContext context) =>
-            $"<{(Volatile.Read(ref _released) != 0 ? "released " : string.Empty)}memory at 0x{PythonOps.Id(this):x}>";
+            $"<{(Handle.IsReleased ? "released " : string.Empty)}memory at 0x{PythonOps.Id(this):x}>";
 
         void IBufferExporter.GetBuffer(BufferView view, CoreFlags flags)
         {
-            ArrayView current = Live();
-            BufferAnswer.FillFrom(view, this, current.Buf, current.Layout, current.Format, current.ReadOnly, flags, "memoryview");
-            Interlocked.Increment(ref _exports);
+            // Counted first, under the handle's lock, so release() either sees this export or wins before it.
+            Core(null, Handle.AddExport);
+            try
+            {
+                ArrayView current = Handle.View;
+                BufferAnswer.FillFrom(view, this, current.Buf, current.Layout, current.Format, current.ReadOnly, flags, "memoryview");
+            }
+            catch
+            {
+                Handle.RemoveExport();
+                throw;
+            }
         }
 
-        void IBufferExporter.ReleaseBuffer(BufferView view) => Interlocked.Decrement(ref _exports);
+        void IBufferExporter.ReleaseBuffer(BufferView view) => Handle.RemoveExport();
 
         IPythonBuffer IBufferProtocol.GetBuffer(global::IronPython.Runtime.BufferFlags flags) =>
             PythonBufferAdapter.Export(DefaultContext.Default, this, (CoreFlags)(int)flags, "memoryview");
 
-        /// <summary>The view, or CPython's ValueError once released.</summary>
-        internal ArrayView Live() => Volatile.Read(ref _released) == 0
-            ? _view
+        /// <summary>Always set once construction succeeded (a finalizer may see a half-built object).</summary>
+        private ViewHandle Handle => _handle!;
+
+        /// <summary>The view's geometry, or CPython's ValueError once released. Memory access needs <see cref="Enter"/>.</summary>
+        internal ArrayView Live() => !Handle.IsReleased
+            ? Handle.View
             : throw PythonErrors.ValueError("operation forbidden on released memoryview object");
 
-        private static T Core<T>(CodeContext context, Func<T> operation)
+        /// <summary>Begins an access to the memory; a release waits for it to end.</summary>
+        private ViewHandle.Operation Enter(CodeContext? context) => Core(context, Handle.Enter);
+
+        /// <summary>Runs <paramref name="operation"/> on the view inside an access, mapping core errors.</summary>
+        private T Use<T>(CodeContext context, Func<ArrayView, T> operation)
+        {
+            using ViewHandle.Operation access = Enter(context);
+            return Core(context, () => operation(access.View));
+        }
+
+        private static T Core<T>(CodeContext? context, Func<T> operation)
         {
             try
             {
                 return operation();
+            }
+            catch (CoreBufferException e)
+            {
+                throw PythonErrors.Raise(context, e);
+            }
+        }
+
+        private static void Core(CodeContext? context, Action operation)
+        {
+            try
+            {
+                operation();
             }
             catch (CoreBufferException e)
             {
@@ -531,12 +564,11 @@ public static partial class NewBufferModule
             _ => throw PythonErrors.ValueError("order must be 'C', 'F' or 'A'"),
         };
 
-        private void Register()
+        private ViewHandle Register(ManagedBuffer buffer, ArrayView view)
         {
             try
             {
-                _buffer.AddView();
-                _registered = true;
+                return new ViewHandle(buffer, view);
             }
             catch (CoreBufferException e)
             {
@@ -545,7 +577,7 @@ public static partial class NewBufferModule
             }
         }
 
-        private MemoryViewObject Derive(ArrayView view) => new(_buffer, view);
+        private MemoryViewObject Derive(ArrayView view) => new(Handle.Buffer, view);
 
         private bool IsContiguous(Order order)
         {

@@ -19,9 +19,16 @@ namespace NewBuffer.Geometry;
 public static class ViewCopier
 {
     /// <summary>The view's elements as a new array in <paramref name="order"/>: <c>memoryview.tobytes(order)</c>.</summary>
+    /// <exception cref="BufferException">The view has more bytes than one array can hold (Kind Memory).</exception>
     public static byte[] ToArray(BufferPointer src, ViewLayout layout, Order order = Order.C)
     {
-        var result = GC.AllocateUninitializedArray<byte>(checked((int)layout.ByteLength));
+        if (layout.ByteLength > Array.MaxLength)
+        {
+            // A zero-stride view can describe terabytes over a few bytes of memory.
+            ThrowHelper.Throw(BufferErrorKind.Memory, $"buffer: cannot copy {layout.ByteLength} bytes into one array");
+        }
+
+        var result = GC.AllocateUninitializedArray<byte>((int)layout.ByteLength);
         ToContiguous(src, layout, result, order);
         return result;
     }
@@ -280,7 +287,11 @@ public static class ViewCopier
         while (planes.MoveNext())
         {
             BufferPointer origin = planes.Current;
-            (long low, long high) = layout.Extent(n - 2, n, itemSize);
+            if (!layout.TryExtent(n - 2, n, itemSize, out long low, out long high))
+            {
+                ThrowHelper.ThrowValue("buffer: the view's strides reach beyond 2**63 bytes");
+            }
+
             Span<byte> block = origin.Add(low).Slice(high - low);
             long start = -low;
             Span<byte> plane = dest.Slice(pos, (int)planeBytes);
@@ -329,11 +340,12 @@ public static class ViewCopier
     }
 
     /// <summary>The block holding a whole row, after checking every element of the row lies inside it.</summary>
-    private static Span<byte> RowSpan(BufferPointer row, long count, long stride, long itemSize, out int start)
+    /// <remarks>128-bit arithmetic: an unverified row's stride * count may overflow a long, and a wrapped range would pass the check.</remarks>
+    internal static Span<byte> RowSpan(BufferPointer row, long count, long stride, long itemSize, out int start)
     {
-        long reach = stride * (count - 1);
-        long low = row.Offset + Math.Min(reach, 0);
-        long high = row.Offset + Math.Max(reach, 0) + itemSize;
+        Int128 reach = (Int128)stride * (count - 1);
+        Int128 low = row.Offset + Int128.Min(reach, 0);
+        Int128 high = row.Offset + Int128.Max(reach, 0) + itemSize;
         MemoryBlock? block = row.Block;
         if (block is null || low < 0 || high > block.Length)
         {

@@ -136,28 +136,49 @@ public sealed class ViewLayout
 
     /// <summary>The byte range, relative to the view's <c>buf</c>, that dimensions [from, to) reach with elements of <paramref name="elementSize"/> bytes.</summary>
     /// <remarks>Without suboffsets, Extent(0, NDim, ItemSize) is all the view touches. Empty when any of those dimensions is 0.</remarks>
-    public (long Low, long High) Extent(int from, int to, long elementSize)
+    /// <exception cref="OverflowException">The range is wider than a long can hold (see <see cref="TryExtent"/>).</exception>
+    public (long Low, long High) Extent(int from, int to, long elementSize) =>
+        TryExtent(from, to, elementSize, out long low, out long high) ? (low, high) : throw new OverflowException("The view's extent does not fit in 64 bits.");
+
+    /// <summary><see cref="Extent"/>, or false when the range or its width (High - Low) does not fit in a long.</summary>
+    /// <remarks>Any view an exporter hands over can have strides near 2**63; the verifier must refuse those, not overflow.</remarks>
+    public bool TryExtent(int from, int to, long elementSize, out long low, out long high)
     {
-        long low = 0, high = 0;
+        low = 0;
+        high = 0;
         for (int i = from; i < to; i++)
         {
             if (_shape[i] == 0)
             {
-                return (0, 0);
+                low = high = 0;
+                return true;
             }
 
-            long reach = checked(_strides[i] * (_shape[i] - 1));
+            Int128 reach = (Int128)_strides[i] * (_shape[i] - 1);
+            Int128 next = reach + (reach < 0 ? low : high);
+            if (next < long.MinValue || next > long.MaxValue)
+            {
+                return false;
+            }
+
             if (reach < 0)
             {
-                low = checked(low + reach);
+                low = (long)next;
             }
             else
             {
-                high = checked(high + reach);
+                high = (long)next;
             }
         }
 
-        return (low, checked(high + elementSize));
+        Int128 end = (Int128)high + elementSize;
+        if (end > long.MaxValue || end - low > long.MaxValue)
+        {
+            return false;
+        }
+
+        high = (long)end;
+        return true;
     }
 
     /// <summary>The element at <paramref name="indices"/> (one per dimension, each in range): C's <c>PyBuffer_GetPointer</c>.</summary>

@@ -38,6 +38,12 @@ public readonly struct BufferPointer : IEquatable<BufferPointer>
     /// <exception cref="Protocol.BufferException">The bytes are not all inside the block.</exception>
     public Span<byte> Slice(long count)
     {
+        if (count == 0)
+        {
+            // No bytes: anything, even NULL or the end of a block, is a valid place for none.
+            return Span<byte>.Empty;
+        }
+
         if (!CanAccess(count))
         {
             ThrowOutside(count);

@@ -26,4 +26,7 @@ public enum BufferErrorKind
 
     /// <summary>A malformed struct format or a value the format cannot pack (CPython: struct.error).</summary>
     Struct,
+
+    /// <summary>A result too large to allocate, e.g. tobytes() of a huge zero-stride view (CPython: MemoryError).</summary>
+    Memory,
 }

@@ -211,7 +211,13 @@ public static class ViewVerifier
         bool indirect = to < layout.NDim;
         long elementSize = indirect ? MemoryRegistry.PointerSize : layout.ItemSize;
         int end = indirect ? to + 1 : to;
-        (long low, long high) = layout.Extent(from, end, elementSize);
+        if (!layout.TryExtent(from, end, elementSize, out long low, out long high))
+        {
+            return Invalid(
+                from == 0 ? ViewRule.OutOfBounds : ViewRule.SuboffsetPointer,
+                $"{who}: shape and strides reach beyond 2**63 bytes from " + (from == 0 ? "buf" : $"a suboffset pointer (dimension {from - 1})"));
+        }
+
         if (!origin.Add(low).CanAccess(high - low))
         {
             long length = origin.Block?.Length ?? 0;

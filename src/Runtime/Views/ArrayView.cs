@@ -289,6 +289,11 @@ public sealed class ArrayView
         ArgumentNullException.ThrowIfNull(boxer);
         ArgumentNullException.ThrowIfNull(makeList);
         StructFormat format = RequireItemFormat();
+        if (Layout.ItemCount > Array.MaxLength)
+        {
+            ThrowHelper.Throw(BufferErrorKind.Memory, $"memoryview: cannot build a list of {Layout.ItemCount} items");
+        }
+
         return Layout.NDim == 0
             ? format.UnpackValue(Buf.Slice(Layout.ItemSize), boxer)
             : ListOf(Buf, 0, format, boxer, makeList);
@@ -315,11 +320,9 @@ public sealed class ArrayView
         {
             // The common row: one block, one code; bounds are checked once for the whole row.
             long itemSize = Layout.ItemSize, stride = Layout.Strides[dim];
-            long reach = stride * (items.Length - 1);
-            p.Add(Math.Min(reach, 0)).Slice(Math.Abs(reach) + itemSize);
-            ReadOnlySpan<byte> block = p.Block!.Span;
+            ReadOnlySpan<byte> block = ViewCopier.RowSpan(p, items.Length, stride, itemSize, out int start);
             bool littleEndian = format.LittleEndian;
-            long offset = p.Offset;
+            long offset = start;
             for (int k = 0; k < items.Length; k++, offset += stride)
             {
                 items[k] = code.Unpack(block.Slice((int)offset, (int)itemSize), littleEndian, boxer);

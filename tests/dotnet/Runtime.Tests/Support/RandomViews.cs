@@ -2,6 +2,8 @@
 // gaps between items, and PIL-style views whose first dimension is an array of pointers to
 // separately allocated row blocks. Each view's memory holds distinct bytes so copies can be told
 // apart. Reference reads elements with plain arithmetic, independent of the code under test.
+// Blocks come from an allocator the caller may supply (guarded memory in the reliability tests);
+// `large` occasionally makes the last two dimensions big enough for the tiled copy paths.
 using System;
 using System.Collections.Generic;
 using NewBuffer.Geometry;
@@ -15,8 +17,9 @@ internal static class RandomViews
 {
     private static readonly long[] ItemSizes = [1, 2, 3, 4, 8, 16];
 
-    public static RandomView Create(Random random, bool allowSuboffsets = true, int maxNDim = 4)
+    public static RandomView Create(Random random, bool allowSuboffsets = true, int maxNDim = 4, Func<byte[], MemoryBlock>? allocate = null, bool large = false)
     {
+        allocate ??= bytes => new ManagedMemoryBlock(bytes);
         long itemSize = ItemSizes[random.Next(ItemSizes.Length)];
         int ndim = random.Next(maxNDim + 1);
         var shape = new long[ndim];
@@ -25,20 +28,30 @@ internal static class RandomViews
             shape[i] = random.Next(10) == 0 ? 0 : random.Next(1, 5);
         }
 
+        if (large && ndim >= 2 && random.Next(4) == 0)
+        {
+            shape[ndim - 1] = random.Next(30, 41);
+            shape[ndim - 2] = random.Next(30, 41);
+            for (int i = 0; i < ndim - 2; i++)
+            {
+                shape[i] = Math.Min(shape[i], 2);
+            }
+        }
+
         bool pil = allowSuboffsets && ndim >= 1 && random.Next(3) == 0;
-        return pil ? CreatePil(random, itemSize, shape) : CreateStrided(random, itemSize, shape);
+        return pil ? CreatePil(random, itemSize, shape, allocate) : CreateStrided(random, itemSize, shape, allocate);
     }
 
-    private static RandomView CreateStrided(Random random, long itemSize, long[] shape)
+    private static RandomView CreateStrided(Random random, long itemSize, long[] shape, Func<byte[], MemoryBlock> allocate)
     {
         long[] strides = RandomStrides(random, itemSize, shape);
         var layout = new ViewLayout(itemSize, shape, strides);
         var blocks = new List<MemoryBlock>();
-        BufferPointer buf = Place(random, layout.Extent(0, shape.Length, itemSize), blocks);
+        BufferPointer buf = Place(random, layout.Extent(0, shape.Length, itemSize), blocks, allocate);
         return new RandomView(buf, layout, blocks);
     }
 
-    private static RandomView CreatePil(Random random, long itemSize, long[] shape)
+    private static RandomView CreatePil(Random random, long itemSize, long[] shape, Func<byte[], MemoryBlock> allocate)
     {
         // Dimension 0 is an array of pointers; each points (after the suboffset) to a row block
         // holding the remaining dimensions.
@@ -51,12 +64,12 @@ internal static class RandomViews
         var blocks = new List<MemoryBlock>();
         int pointerSize = MemoryRegistry.PointerSize;
         long pointerStride = random.Next(2) == 0 ? pointerSize : -pointerSize;
-        var pointers = new ManagedMemoryBlock(new byte[Math.Max(shape[0], 1) * pointerSize]);
+        MemoryBlock pointers = allocate(new byte[Math.Max(shape[0], 1) * pointerSize]);
         blocks.Add(pointers);
         BufferPointer buf = pointers.At(pointerStride > 0 ? 0 : (Math.Max(shape[0], 1) - 1) * pointerSize);
         for (long i = 0; i < shape[0]; i++)
         {
-            var row = new ManagedMemoryBlock(Fill(random, suboffset + high + random.Next(3)));
+            MemoryBlock row = allocate(Fill(random, suboffset + high + random.Next(3)));
             blocks.Add(row);
             MemoryRegistry.WritePointer(buf.Add(i * pointerStride), row.At(0));
         }
@@ -94,10 +107,10 @@ internal static class RandomViews
         return strides;
     }
 
-    private static BufferPointer Place(Random random, (long Low, long High) extent, List<MemoryBlock> blocks)
+    private static BufferPointer Place(Random random, (long Low, long High) extent, List<MemoryBlock> blocks, Func<byte[], MemoryBlock> allocate)
     {
         long before = random.Next(5), after = random.Next(5);
-        var block = new ManagedMemoryBlock(Fill(random, before + extent.High - extent.Low + after));
+        MemoryBlock block = allocate(Fill(random, before + extent.High - extent.Low + after));
         blocks.Add(block);
         return block.At(before - extent.Low);
     }

@@ -1,0 +1,190 @@
+// One memoryview's hold on a shared export (CPython's PyMemoryViewObject without the host): its
+// ArrayView, its registration on the ManagedBuffer, the count of buffers exported from it, and its
+// release. IronPython has no GIL, so a view may be released on one thread while others read it:
+//   - every access to the memory runs inside Enter()...Dispose(); once released, Enter fails with
+//     CPython's ValueError text, and the registration is removed (possibly releasing the export)
+//     only when the last operation already inside has left, so no reader ever outlives the memory;
+//   - Release() refuses while buffers exported from the view are outstanding (BufferError), checked
+//     under the same lock that counts those exports, so a release and an export cannot both win;
+//   - the registration is removed exactly once, by Release, by the last operation to leave, or by
+//     ReleaseUnreachable (a finalizer: nobody can reach the view, exports or not).
+// Invariant: _state holds the released bit and the number of operations inside; after the bit is
+// set the count only falls, so exactly one party sees "released and empty".
+using System.Threading;
+using NewBuffer.Protocol;
+
+namespace NewBuffer.Views;
+
+/// <summary>A registered view on a <see cref="ManagedBuffer"/> whose release waits for operations in progress.</summary>
+public sealed class ViewHandle
+{
+    private const int ReleasedBit = 1 << 30;
+
+    private readonly object _lock = new();
+    private int _state;
+    private int _exports;
+    private int _removed;
+
+    /// <summary>Registers <paramref name="view"/> on <paramref name="buffer"/>.</summary>
+    /// <exception cref="BufferException">The buffer's export was already released (Kind Value).</exception>
+    public ViewHandle(ManagedBuffer buffer, ArrayView view)
+    {
+        System.ArgumentNullException.ThrowIfNull(buffer);
+        buffer.AddView();
+        Buffer = buffer;
+        View = view;
+    }
+
+    /// <summary>The shared export this view is registered on.</summary>
+    public ManagedBuffer Buffer { get; }
+
+    /// <summary>The view's geometry and format; reading its memory needs <see cref="Enter"/>.</summary>
+    public ArrayView View { get; }
+
+    /// <summary>True once released; operations then fail.</summary>
+    public bool IsReleased => (Volatile.Read(ref _state) & ReleasedBit) != 0;
+
+    /// <summary>Buffers exported from this view and not yet released.</summary>
+    public int Exports => Volatile.Read(ref _exports);
+
+    /// <summary>Begins an operation on the view's memory; dispose the result when done.</summary>
+    /// <exception cref="BufferException">The view was released (Kind Value, CPython's message).</exception>
+    public Operation Enter()
+    {
+        if (!TryEnter(out Operation operation))
+        {
+            ThrowReleased();
+        }
+
+        return operation;
+    }
+
+    /// <summary>Begins an operation unless the view was released.</summary>
+    public bool TryEnter(out Operation operation)
+    {
+        int state = Volatile.Read(ref _state);
+        while ((state & ReleasedBit) == 0)
+        {
+            int seen = Interlocked.CompareExchange(ref _state, state + 1, state);
+            if (seen == state)
+            {
+                operation = new Operation(this);
+                return true;
+            }
+
+            state = seen;
+        }
+
+        operation = default;
+        return false;
+    }
+
+    /// <summary>Counts a buffer exported from this view (C's <c>exports++</c> in memory_getbuf).</summary>
+    /// <exception cref="BufferException">The view was released (Kind Value).</exception>
+    public void AddExport()
+    {
+        lock (_lock)
+        {
+            if (IsReleased)
+            {
+                ThrowReleased();
+            }
+
+            _exports++;
+        }
+    }
+
+    /// <summary>Uncounts a buffer exported from this view.</summary>
+    public void RemoveExport()
+    {
+        lock (_lock)
+        {
+            _exports--;
+        }
+    }
+
+    /// <summary><c>memoryview.release()</c>: false when already released.</summary>
+    /// <exception cref="BufferException">Buffers exported from the view are outstanding (Kind Buffer, CPython's message).</exception>
+    public bool Release()
+    {
+        int before;
+        lock (_lock)
+        {
+            if (IsReleased)
+            {
+                return false;
+            }
+
+            if (_exports > 0)
+            {
+                ThrowHelper.ThrowBuffer($"memoryview has {_exports} exported buffer{(_exports == 1 ? string.Empty : "s")}");
+            }
+
+            before = Interlocked.Or(ref _state, ReleasedBit);
+        }
+
+        if (before == 0)
+        {
+            Remove();
+        }
+
+        return true;
+    }
+
+    /// <summary>Releases a view nobody can reach any more (a finalizer), whatever its exports.</summary>
+    public void ReleaseUnreachable()
+    {
+        int before = Interlocked.Or(ref _state, ReleasedBit);
+        if (before == 0)
+        {
+            Remove();
+        }
+    }
+
+    private void Exit()
+    {
+        if (Interlocked.Decrement(ref _state) == ReleasedBit)
+        {
+            Remove();
+        }
+    }
+
+    private void Remove()
+    {
+        if (Interlocked.Exchange(ref _removed, 1) == 0)
+        {
+            Buffer.RemoveView();
+        }
+    }
+
+    private static void ThrowReleased() => ThrowHelper.ThrowValue("operation forbidden on released memoryview object");
+
+    /// <summary>An operation in progress on a view's memory; the view's registration outlives it.</summary>
+    public readonly struct Operation : System.IDisposable, System.IEquatable<Operation>
+    {
+        private readonly ViewHandle? _handle;
+
+        internal Operation(ViewHandle handle) => _handle = handle;
+
+        /// <summary>The view to operate on.</summary>
+        public ArrayView View => _handle!.View;
+
+        /// <summary>Ends the operation.</summary>
+        public void Dispose() => _handle?.Exit();
+
+        /// <inheritdoc/>
+        public bool Equals(Operation other) => ReferenceEquals(_handle, other._handle);
+
+        /// <inheritdoc/>
+        public override bool Equals(object? obj) => obj is Operation other && Equals(other);
+
+        /// <inheritdoc/>
+        public override int GetHashCode() => _handle?.GetHashCode() ?? 0;
+
+        /// <summary>Same handle.</summary>
+        public static bool operator ==(Operation left, Operation right) => left.Equals(right);
+
+        /// <summary>Different handles.</summary>
+        public static bool operator !=(Operation left, Operation right) => !left.Equals(right);
+    }
+}
