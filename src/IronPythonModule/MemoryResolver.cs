@@ -133,7 +133,7 @@ internal static class MemoryResolver
 
             _buffer = exporter.GetBuffer(global::IronPython.Runtime.BufferFlags.Simple);
             _pin = _buffer.Pin();
-            Block = new NativeMemoryBlock(Exporters.NativeExporter.SpanStart(_buffer, out int length), length, owner: this);
+            Block = new NativeMemoryBlock(Exporters.NativeExporter.SpanStart(_buffer, _pin, out int length), length, owner: this);
             _ = Block.Address;
         }
 

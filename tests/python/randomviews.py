@@ -3,6 +3,8 @@
 A RandomView exports (through BufferMixin) a view over a bytearray with random shape, strides
 (negative, zero, gaps), offset and format, or a PIL-style view whose first dimension is an array of
 pointers to separate row blocks. Reference reads items by index arithmetic and struct.
+With guard=True every block sits between canary bytes and only the block itself is registered
+(a memoryview slice), so the exporter supplies exactly its bytes; intact() checks the canaries.
 """
 import random
 import struct
@@ -13,8 +15,13 @@ import newbuffer
 FORMATS = ['B', 'b', 'h', 'H', 'i', 'I', 'l', 'q', 'Q', 'f', 'd', '?', 'c', '<i', '>h', '2h', 'bd']
 
 
+GUARD = 32
+CANARY = 0xCB
+
+
 class RandomView(newbuffer.BufferMixin):
-    def __init__(self, rng, allow_pil=True, max_ndim=3):
+    def __init__(self, rng, allow_pil=True, max_ndim=3, guard=False):
+        self.guards = [] if guard else None
         self.format = rng.choice(FORMATS)
         self.itemsize = struct.calcsize(self.format)
         ndim = rng.randint(0, max_ndim)
@@ -26,22 +33,35 @@ class RandomView(newbuffer.BufferMixin):
         low, high = _extent(inner, inner_strides, self.itemsize)
         if self.pil:
             self.suboffset = rng.randint(0, 2) * self.itemsize - low
-            self.rows = [_random_bytes(rng, self.suboffset + high + rng.randint(0, 3)) for _ in range(max(self.shape[0], 1))]
+            self.rows = [self._block(_random_bytes(rng, self.suboffset + high + rng.randint(0, 3))) for _ in range(max(self.shape[0], 1))]
             self.row_addresses = [newbuffer.register_memory(r) for r in self.rows]
             psize = struct.calcsize('P')
-            self.data = bytearray(struct.pack('%dP' % len(self.rows), *self.row_addresses))
+            self.data = self._block(bytearray(struct.pack('%dP' % len(self.rows), *self.row_addresses)))
             reverse = rng.random() < 0.5
             self.offset = (len(self.rows) - 1) * psize if reverse else 0
             self.strides = [-psize if reverse else psize] + inner_strides
             self.suboffsets = [self.suboffset] + [-1] * (ndim - 1)
         else:
             before = rng.randint(0, 3)
-            self.data = _random_bytes(rng, before + high - low + rng.randint(1, 3))
+            self.data = self._block(_random_bytes(rng, before + high - low + rng.randint(1, 3)))
             self.offset = before - low
             self.strides = inner_strides
             self.suboffsets = None
         # buf is an address inside the registered block, so negative strides can reach before it.
         self.base = newbuffer.register_memory(self.data)
+
+    def _block(self, data):
+        """The bytes themselves, or (guarded) a memoryview of them between canary runs."""
+        if self.guards is None:
+            return data
+        whole = bytearray([CANARY] * GUARD) + data + bytearray([CANARY] * GUARD)
+        self.guards.append(whole)
+        return memoryview(whole)[GUARD:GUARD + len(data)]
+
+    def intact(self):
+        """No byte next to a guarded block changed."""
+        canary = bytearray([CANARY] * GUARD)
+        return all(w[:GUARD] == canary and w[-GUARD:] == canary for w in self.guards or [])
 
     def _random_strides(self, rng, shape):
         strides, step = [0] * len(shape), self.itemsize

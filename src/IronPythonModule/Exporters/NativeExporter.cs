@@ -34,7 +34,7 @@ internal sealed class NativeExporter : IBufferExporter
         try
         {
             _pin = buffer.Pin();
-            var block = new NativeMemoryBlock(SpanStart(buffer, out int length), length, owner: this);
+            var block = new NativeMemoryBlock(SpanStart(buffer, _pin, out int length), length, owner: this);
             view.Obj = _source;
             view.Buf = block.At(buffer.Offset);
             view.ReadOnly = buffer.IsReadOnly;
@@ -74,12 +74,13 @@ internal sealed class NativeExporter : IBufferExporter
         _buffer = null;
     }
 
-    /// <summary>The address of the first byte of the buffer's span (which must be pinned) and its length.</summary>
-    internal static unsafe nint SpanStart(IPythonBuffer buffer, out int length)
+    /// <summary>The address of the first byte of the buffer's span (pinned by <paramref name="pin"/>) and its length.</summary>
+    /// <remarks>An empty span has no first byte; the pinned object's address stands in, so empty memory is not NULL.</remarks>
+    internal static unsafe nint SpanStart(IPythonBuffer buffer, MemoryHandle pin, out int length)
     {
         ReadOnlySpan<byte> span = buffer.AsReadOnlySpan();
         length = span.Length;
-        return length == 0 ? 0 : (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));
+        return length == 0 ? (nint)pin.Pointer : (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));
     }
 
     private static long[]? ToLongs(System.Collections.Generic.IReadOnlyList<int>? values)

@@ -1,0 +1,298 @@
+"""Random operation sequences on newbuffer.memoryview against a plain model, over guarded memory.
+
+A case is one seed: a RandomView (guarded: canaries around every block) and a sequence of
+operations - slice and index in any dimension, cast, tobytes in each order, tolist, hex, getitem,
+setitem, comparison with a copy - applied to the memoryview and to Model, which keeps where each
+element lives and acts with Python's own slicing of range(); results are compared after each step.
+test_fuzz.py runs fixed seeds; scripts/fuzz runs this file for a time budget:
+    scripts/ipy tests/python/fuzzops.py SECONDS [FIRST_SEED]
+and prints the seed of any failure (and the seed it is on, so a crash can be replayed).
+"""
+import math
+import os
+import random
+import struct
+import sys
+import time
+
+import newbuffer
+from randomviews import RandomView, Reference
+
+CAST_TARGETS = ['B', 'b', 'c', 'h', 'H', 'i', 'I', 'q', 'Q', 'f', 'd', '?', '@B']
+INTEGER_CODES = 'bBhHiIlLqQ'
+
+
+class Model:
+    """Shape, item size, format and the (block, position) of every element in C order."""
+
+    def __init__(self, shape, itemsize, fmt, elements, indirect):
+        self.shape, self.itemsize, self.format = list(shape), itemsize, fmt
+        self.elements, self.indirect = elements, indirect
+
+    @classmethod
+    def of(cls, rv):
+        ref = Reference(rv)
+        return cls(rv.shape, rv.itemsize, rv.format, [ref.location(ix) for ix in ref.indices('C')], rv.pil)
+
+    @property
+    def count(self):
+        n = 1
+        for s in self.shape:
+            n *= s
+        return n
+
+    def indices(self, order='C'):
+        if any(n == 0 for n in self.shape):
+            return []
+        result = [()]
+        if order == 'C':
+            for n in self.shape:
+                result = [t + (i,) for t in result for i in range(n)]
+        else:
+            for n in reversed(self.shape):
+                result = [(i,) + t for t in result for i in range(n)]
+        return result
+
+    def flat(self, index):
+        k = 0
+        for i, n in zip(index, self.shape):
+            k = k * n + i
+        return k
+
+    def location(self, index):
+        return self.elements[self.flat(index)]
+
+    def item_bytes(self, index):
+        block, pos = self.location(index)
+        return bytes(block[pos:pos + self.itemsize])
+
+    def item(self, index):
+        block, pos = self.location(index)
+        values = struct.unpack_from(self.format, block, pos)
+        return values[0] if len(values) == 1 else values
+
+    def tobytes(self, order='C'):
+        return b''.join(self.item_bytes(ix) for ix in self.indices(order))
+
+    def tolist(self):
+        def build(prefix, dim):
+            if dim == len(self.shape):
+                return self.item(prefix)
+            return [build(prefix + (i,), dim + 1) for i in range(self.shape[dim])]
+        return build((), 0)
+
+    def contiguous(self, order='C'):
+        if self.indirect:
+            return False
+        if self.count == 0:
+            return True
+        block, start = self.elements[0]
+        for k, ix in enumerate(self.indices(order)):
+            b, pos = self.location(ix)
+            if b is not block or pos != start + k * self.itemsize:
+                return False
+        return True
+
+    def slice(self, dim, kept):
+        shape = list(self.shape)
+        shape[dim] = len(kept)
+        probe = Model(shape, self.itemsize, self.format, [], self.indirect)
+        elements = []
+        for ix in probe.indices('C'):
+            source = list(ix)
+            source[dim] = kept[ix[dim]]
+            elements.append(self.location(source))
+        probe.elements = elements
+        return probe
+
+    def take(self, dim, i):
+        i = i + self.shape[dim] if i < 0 else i
+        shape = self.shape[:dim] + self.shape[dim + 1:]
+        probe = Model(shape, self.itemsize, self.format, [], self.indirect)
+        probe.elements = [self.location(ix[:dim] + (i,) + ix[dim:]) for ix in probe.indices('C')] if shape or True else []
+        return probe
+
+    def cast(self, fmt, shape):
+        itemsize = struct.calcsize(fmt)
+        count = 1
+        for s in shape:
+            count *= s
+        block, start = self.elements[0] if self.elements else (None, 0)
+        return Model(shape, itemsize, fmt.lstrip('@'), [(block, start + k * itemsize) for k in range(count)], False)
+
+
+def same(a, b):
+    """Equal, with NaN equal to NaN (the same item read twice). IronPython's struct returns 'f'
+    items as .NET singles, so numbers compare by value and kind (bool, int, float, bytes) only."""
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if kind(a) != kind(b):
+        return False
+    if kind(a) == 'float' and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b
+
+
+def kind(value):
+    if isinstance(value, bool):
+        return 'bool'
+    if isinstance(value, int):
+        return 'int'
+    if isinstance(value, bytes):
+        return 'bytes'
+    try:
+        float(value)
+        return 'float'
+    except (TypeError, ValueError):
+        return type(value).__name__
+
+
+def has_nan(value):
+    if isinstance(value, (list, tuple)):
+        return any(has_nan(v) for v in value)
+    return kind(value) == 'float' and math.isnan(value)
+
+
+class Copy(newbuffer.BufferMixin):
+    """A C-contiguous copy of a model's items with its shape and format."""
+
+    def __init__(self, model):
+        self.data, self.model = bytearray(model.tobytes()), model
+
+    def _get_buffer(self, view, flags):
+        shape, size = self.model.shape, self.model.itemsize
+        view.obj = self
+        view.buf = self.data
+        view.len = len(self.data)
+        view.readonly = True
+        view.itemsize = size
+        view.format = self.model.format
+        view.ndim = len(shape)
+        view.shape = tuple(shape)
+        strides, step = [], size
+        for n in reversed(shape):
+            strides.insert(0, step)
+            step *= max(n, 1)
+        view.strides = tuple(strides)
+
+
+def step(rng, m, model, log):
+    ndim = len(model.shape)
+    op = rng.randrange(10)
+    if op == 0 and ndim > 0:
+        dim = rng.randrange(ndim)
+        start, stop = [None if rng.random() < 0.3 else rng.randint(-6, 6) for _ in range(2)]
+        stride = rng.choice([1, 2, 3, -1, -2])
+        log.append('slice dim %d [%s:%s:%s]' % (dim, start, stop, stride))
+        key = tuple(slice(start, stop, stride) if d == dim else slice(None) for d in range(ndim))
+        kept = list(range(model.shape[dim]))[start:stop:stride]
+        return m[key] if ndim > 1 else m[key[0]], model.slice(dim, kept)
+    if op == 1 and ndim > 1 and any(model.shape):
+        dim = rng.choice([d for d in range(ndim) if model.shape[d] > 0])
+        i = rng.randrange(model.shape[dim]) - (model.shape[dim] if rng.random() < 0.5 else 0)
+        log.append('take dim %d [%d]' % (dim, i))
+        key = tuple(i if d == dim else slice(None) for d in range(ndim))
+        try:
+            return m[key], model.take(dim, i)
+        except NotImplementedError:
+            assert model.indirect, 'NotImplementedError without suboffsets'
+            return m, model
+    if op == 2:
+        return cast(rng, m, model, log)
+    if op == 3:
+        order = rng.choice('CFA')
+        log.append('tobytes %s' % order)
+        resolved = 'F' if order == 'A' and model.contiguous('F') and not model.contiguous('C') else 'C' if order == 'A' else order
+        assert m.tobytes(order) == model.tobytes(resolved), 'tobytes(%s) differs' % order
+    elif op == 4:
+        log.append('tolist')
+        assert same(m.tolist(), model.tolist()), 'tolist differs'
+    elif op == 5 and model.count:
+        ix = tuple(rng.randrange(n) for n in model.shape)
+        log.append('getitem %s' % (ix,))
+        assert same(m[ix] if ix else m[()], model.item(ix)), 'getitem differs'
+    elif op == 6 and model.count and model.format.lstrip('<>=!@') in INTEGER_CODES and len(model.format.lstrip('<>=!@')) == 1:
+        ix = tuple(rng.randrange(n) for n in model.shape)
+        value = struct.unpack(model.format, bytes(rng.getrandbits(8) for _ in range(model.itemsize)))[0]
+        log.append('setitem %s = %d' % (ix, value))
+        m[ix if ix else ()] = value
+        assert model.item_bytes(ix) == struct.pack(model.format, value), 'setitem wrote elsewhere'
+    elif op == 7:
+        log.append('hex')
+        assert m.hex() == model.tobytes('C').hex(), 'hex differs'
+    elif op == 8:
+        log.append('compare with a copy')
+        copy = newbuffer.memoryview(Copy(model))
+        assert (m == copy) == (not has_nan(model.tolist())), 'comparison with a copy'
+        copy.release()
+    return m, model
+
+
+def cast(rng, m, model, log):
+    target = rng.choice(CAST_TARGETS)
+    size = struct.calcsize(target)
+    nbytes = model.count * model.itemsize
+    shape = None
+    if rng.random() < 0.5 and nbytes and nbytes % size == 0:
+        n, shape = nbytes // size, []
+        while n > 1 and len(shape) < 2 and rng.random() < 0.6:
+            d = rng.choice([d for d in range(2, 8) if n % d == 0] or [n])
+            shape.append(d)
+            n //= d
+        shape.append(n)
+    log.append('cast %r %s' % (target, shape))
+    source_bytes = model.format in ('B', 'b', 'c', '@B', '@b', '@c')
+    target_bytes = target.lstrip('@') in ('B', 'b', 'c')
+    zeros = 0 in model.shape or 0 in m.strides
+    allowed = (model.contiguous('C') and not ((shape is not None or len(model.shape) != 1) and zeros)
+               and not (shape is not None and len(model.shape) != 1 and len(shape) != 1)
+               and (source_bytes or target_bytes) and nbytes % size == 0)
+    try:
+        result = m.cast(target, shape) if shape is not None else m.cast(target)
+    except (TypeError, ValueError):
+        assert not allowed, 'cast refused where the model allows it'
+        return m, model
+    assert allowed, 'cast accepted where the model forbids it'
+    return result, model.cast(target, list(result.shape))
+
+
+def run_case(seed, steps=6):
+    """One seed; raises AssertionError (with the steps) when the memoryview and the model disagree."""
+    rng = random.Random(seed)
+    rv = RandomView(rng, guard=True)
+    log = ['view format=%s shape=%s strides=%s pil=%s' % (rv.format, rv.shape, rv.strides, rv.pil)]
+    try:
+        m = newbuffer.memoryview(rv)
+        model = Model.of(rv)
+        for _ in range(steps):
+            m, model = step(rng, m, model, log)
+        assert rv.intact(), 'a write landed outside the exporter\'s bytes'
+    except Exception as e:
+        raise AssertionError('seed %d: %s: %s\n  steps: %s' % (seed, type(e).__name__, e, '; '.join(log)))
+    finally:
+        rv.close()
+
+
+def main(argv):
+    seconds = float(argv[1]) if len(argv) > 1 else 10
+    seed = int(argv[2]) if len(argv) > 2 else random.randrange(2 ** 31)
+    progress = os.environ.get('NEWBUFFER_FUZZ_PROGRESS')
+    first, failures, cases, deadline = seed, [], 0, time.time() + seconds
+    print('fuzz python: %.0f s from seed %d' % (seconds, seed))
+    while time.time() < deadline or (seconds == 0 and cases == 0):
+        if progress:
+            with open(progress, 'w') as f:
+                f.write('python %d\n' % seed)
+        try:
+            run_case(seed)
+        except AssertionError as e:
+            failures.append(str(e))
+            print('FAILED', e)
+        seed += 1
+        cases += 1
+    print('fuzz python: %d cases, seeds %d..%d, %d failures' % (cases, first, seed - 1, len(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

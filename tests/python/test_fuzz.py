@@ -1,0 +1,24 @@
+"""Fixed-seed fuzzing of newbuffer.memoryview against a plain model over guarded memory (fuzzops.py);
+scripts/fuzz runs the same cases from random seeds for as long as it is given."""
+import unittest
+
+import fuzzops
+
+SEEDS = range(3000)
+
+
+class FuzzTests(unittest.TestCase):
+    def test_fixed_seeds_agree_with_the_model(self):
+        failures = []
+        for seed in SEEDS:
+            try:
+                fuzzops.run_case(seed)
+            except AssertionError as e:
+                failures.append(str(e))
+                if len(failures) == 5:
+                    break
+        self.assertEqual(failures, [], '\n'.join(failures))
+
+
+if __name__ == '__main__':
+    unittest.main()
