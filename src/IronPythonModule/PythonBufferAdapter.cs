@@ -3,7 +3,9 @@
 // IronPython's contract (Runtime/BufferProtocol.cs): a C-contiguous export is a span of exactly its
 // bytes with Strides null and Offset 0; a strided one is the whole memory block with Offset at the
 // first item. IronPython cannot follow suboffsets, so a PIL-style view answering a read-only request
-// is handed over as a C-ordered copy; a writable one is refused with BufferError.
+// is handed over as a C-ordered copy; a writable one is refused with BufferError. IronPython's
+// memoryview also refuses strides or a start that are not multiples of the itemsize (and a 0-d view
+// with a shape), both valid in PEP 3118: such a read-only view is handed over as a copy too.
 //
 // Dispose releases the export exactly once (IronPython disposes every buffer it gets; the finalizer
 // covers one dropped without a Dispose); an export that cannot be handed over is released at once.
@@ -41,7 +43,7 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
             throw new InvalidOperationException("too large");
         }
 
-        if (_layout.HasSuboffsets)
+        if (_layout.HasSuboffsets || (!flags.WantsWritable() && !_layout.IsCContiguous && !ItemAligned(_layout, view.Buf.Offset)))
         {
             _copy = ViewCopier.ToArray(view.Buf, _layout);
             _layout = ViewLayout.Contiguous(_layout.ItemSize, _layout.Shape);
@@ -76,7 +78,7 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
 
     public int NumOfDims => _flags.WantsShape() ? _layout.NDim : 1;
 
-    public IReadOnlyList<int>? Shape => _flags.WantsShape() ? ToInts(_layout.Shape) : null;
+    public IReadOnlyList<int>? Shape => _flags.WantsShape() && _layout.NDim > 0 ? ToInts(_layout.Shape) : null;
 
     public IReadOnlyList<int>? Strides => Contiguous ? null : ToInts(_layout.Strides);
 
@@ -154,6 +156,19 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
             GC.SuppressFinalize(this);
             _export.Release();
         }
+    }
+
+    private static bool ItemAligned(ViewLayout layout, long offset)
+    {
+        foreach (long stride in layout.Strides)
+        {
+            if (stride % layout.ItemSize != 0)
+            {
+                return false;
+            }
+        }
+
+        return offset % layout.ItemSize == 0;
     }
 
     private static bool FitsInInts(ViewLayout layout)

@@ -89,6 +89,7 @@ class Case:
         self.message = raw.get('message')
         self.accepted = raw.get('accepted', False)
         self.ops = raw.get('ops', [])
+        self.ironpython_accepts = raw.get('ironpython', [])
         self.behavior = raw.get('behavior')
         self.levels = raw.get('levels')
 

@@ -4,6 +4,8 @@ A case is one seed: a RandomView (guarded: canaries around every block) and a se
 operations - slice and index in any dimension, cast, tobytes in each order, tolist, hex, getitem,
 setitem, comparison with a copy - applied to the memoryview and to Model, which keeps where each
 element lives and acts with Python's own slicing of range(); results are compared after each step.
+Hostile cases draw every Py_buffer field at random (mostly wrong) and check that every consumer
+answers with a Python exception, never a .NET one, and writes nothing outside the exporter's bytes.
 test_fuzz.py runs fixed seeds; scripts/fuzz runs this file for a time budget:
     scripts/ipy tests/python/fuzzops.py SECONDS [FIRST_SEED]
 and prints the seed of any failure (and the seed it is on, so a crash can be replayed).
@@ -119,6 +121,13 @@ class Model:
             count *= s
         block, start = self.elements[0] if self.elements else (None, 0)
         return Model(shape, itemsize, fmt.lstrip('@'), [(block, start + k * itemsize) for k in range(count)], False)
+
+
+def product(values):
+    p = 1
+    for v in values:
+        p *= v
+    return p
 
 
 def same(a, b):
@@ -273,6 +282,109 @@ def run_case(seed, steps=6):
         rv.close()
 
 
+class Hostile(newbuffer.BufferMixin):
+    """Py_buffer fields drawn at random, mostly wrong, over guarded bytes (registered alone)."""
+
+    HUGE = [2 ** 31, 2 ** 40, 2 ** 62, 2 ** 63 - 1]
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.whole = bytearray([0xCB] * 32) + bytearray(rng.getrandbits(8) for _ in range(rng.randint(0, 64))) + bytearray([0xCB] * 32)
+        self.region = memoryview(self.whole)[32:-32]
+        self.base = newbuffer.register_memory(self.region)
+        self.gets = self.releases = 0
+
+    def pick(self, *choices):
+        return self.rng.choice(choices)
+
+    def _get_buffer(self, view, flags):
+        # A consistent view first (so consumers get past the checks), then zero to three fields spoiled.
+        rng = self.rng
+        itemsize = rng.choice([1, 2, 4, 8])
+        ndim = rng.randint(0, 3)
+        shape = [rng.randint(0, 4) for _ in range(ndim)]
+        strides, step = [0] * ndim, itemsize
+        for d in reversed(range(ndim)):
+            strides[d] = step * rng.choice([1, 1, 2, -1])
+            step *= max(shape[d], 1)
+        low = sum(s * (n - 1) for n, s in zip(shape, strides) if s < 0 and n)
+        high = sum(s * (n - 1) for n, s in zip(shape, strides) if s > 0 and n) + itemsize
+        room = len(self.region) - (high - low)
+        fields = {
+            'buf': self.base + (rng.randint(-low, -low + room) if room >= 0 else 0),
+            'len': itemsize * product(shape),
+            'readonly': rng.random() < 0.3,
+            'itemsize': itemsize,
+            'format': {1: 'B', 2: 'h', 4: 'i', 8: 'q'}[itemsize],
+            'ndim': ndim,
+            'shape': tuple(shape),
+            'strides': tuple(strides),
+            'suboffsets': None,
+        }
+        for _ in range(rng.choice([0, 1, 1, 2, 3])):
+            name = rng.choice(sorted(fields))
+            fields[name] = self.spoiled(name, fields)
+        view.obj = self
+        for name in ('buf', 'len', 'readonly', 'itemsize', 'format', 'ndim', 'shape', 'strides', 'suboffsets'):
+            setattr(view, name, fields[name])
+        self.gets += 1
+
+    def spoiled(self, name, fields):
+        rng, ndim = self.rng, fields['ndim']
+        huge = rng.choice(self.HUGE) * rng.choice([1, -1])
+        return {
+            'buf': self.pick(self.base + rng.randint(-8, len(self.region) + 8), None, self.region, 0x1000),
+            'len': self.pick(-1, fields['len'] + 1, huge),
+            'readonly': True,
+            'itemsize': self.pick(0, -1, 3, huge),
+            'format': self.pick('y', '', None, '3s', '<d', '2h', 'T{i}'),
+            'ndim': self.pick(-1, 65, ndim + 1, max(ndim - 1, 0)),
+            'shape': self.pick(None, tuple([huge] * ndim), tuple([-1] * ndim), tuple([2 ** 31, 0][:ndim])),
+            'strides': self.pick(None, tuple(rng.randint(-40, 40) for _ in range(ndim)), tuple([huge] * ndim)),
+            'suboffsets': tuple(rng.choice([-1, 0, 4]) for _ in range(ndim)),
+        }[name]
+
+    def _release_buffer(self, view):
+        self.releases += 1
+
+    def intact(self):
+        return self.whole[:32] == bytearray([0xCB] * 32) and self.whole[-32:] == bytearray([0xCB] * 32)
+
+    def close(self):
+        newbuffer.unregister_memory(self.region)
+
+
+HOSTILE_CONSUMERS = [
+    lambda x: newbuffer.memoryview(x).tobytes(),
+    lambda x: newbuffer.memoryview(x).tolist(),
+    lambda x: newbuffer.memoryview._from_flags(x, newbuffer.PyBUF_FULL)[0],
+    lambda x: memoryview(x).tobytes(),
+    bytes,
+    lambda x: struct.unpack_from('b', x),
+    lambda x: newbuffer.get_buffer(x, newbuffer.PyBUF_FULL_RO).release_buffer(),
+]
+
+
+def run_hostile_case(seed):
+    """One hostile exporter against every consumer: only Python exceptions, canaries intact."""
+    rng = random.Random(seed)
+    x = Hostile(rng)
+    try:
+        for consume in HOSTILE_CONSUMERS:
+            try:
+                consume(x)
+            except Exception as e:
+                if type(e) is Exception or not str(e):
+                    raise AssertionError('seed %d: a .NET exception or an empty message leaked: %s: %s' % (seed, type(e).__name__, e))
+                if 'invalid buffer exported' in str(e):
+                    raise AssertionError('seed %d: the bridge handed IronPython a buffer it cannot read: %s' % (seed, e))
+        if not x.intact():
+            raise AssertionError('seed %d: a write landed outside the exporter\'s bytes' % seed)
+    finally:
+        x.close()
+    return x
+
+
 def main(argv):
     seconds = float(argv[1]) if len(argv) > 1 else 10
     seed = int(argv[2]) if len(argv) > 2 else random.randrange(2 ** 31)
@@ -285,6 +397,7 @@ def main(argv):
                 f.write('python %d\n' % seed)
         try:
             run_case(seed)
+            run_hostile_case(seed)
         except AssertionError as e:
             failures.append(str(e))
             print('FAILED', e)

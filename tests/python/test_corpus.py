@@ -121,6 +121,19 @@ class CorpusTest(unittest.TestCase):
                 with self.subTest(case=case.name, consumer=name):
                     self.run_case(case, consume, accept=ironpython_outcome(self, case, name))
 
+    def test_ironpython_consumers_read_what_newbuffer_reads(self):
+        for case in CASES:
+            if not case.ironpython_accepts:
+                continue
+            with self.subTest(case=case.name):
+                x = case.exporter()
+                self.exporters.append((case.name, x))
+                with newbuffer.memoryview(x) as ours:
+                    expected, items = ours.tobytes(), ours.tolist()
+                self.assertEqual(bytes(x), expected)
+                self.assertEqual(memoryview(x).tobytes(), expected)
+                self.assertEqual(memoryview(x).tolist(), items)
+
     def test_ironpython_writers_meet_readonly_answers(self):
         case = next(c for c in CASES if c.name == 'read-only answer to a writable request')
         self.run_case(case, lambda x: struct.pack_into('b', x, 0, 1),
@@ -130,6 +143,9 @@ class CorpusTest(unittest.TestCase):
 def ironpython_outcome(test, case, consumer):
     """What an IronPython consumer may answer: accepted cases may still be beyond what it handles."""
     def check(e):
+        test.assertNotIn('invalid buffer exported', str(e), 'the bridge handed IronPython a buffer it cannot read')
+        if consumer in case.ironpython_accepts:
+            raise AssertionError('IronPython\'s %s refused a view it must accept: %s: %s' % (consumer, type(e).__name__, e))
         if case.accepted:
             # IronPython's memoryview knows fewer formats, and its buffer interface has 32-bit sizes.
             test.assertIsInstance(e, (ValueError, BufferError, MemoryError, NotImplementedError, TypeError, struct.error))

@@ -3,6 +3,7 @@ scripts/fuzz runs the same cases from random seeds for as long as it is given.""
 import unittest
 
 import fuzzops
+from support import collect
 
 SEEDS = range(3000)
 
@@ -18,6 +19,18 @@ class FuzzTests(unittest.TestCase):
                 if len(failures) == 5:
                     break
         self.assertEqual(failures, [], '\n'.join(failures))
+
+    def test_hostile_exporters_meet_python_exceptions_only(self):
+        failures, exporters = [], []
+        for seed in range(600):
+            try:
+                exporters.append(fuzzops.run_hostile_case(seed))
+            except AssertionError as e:
+                failures.append(str(e))
+        collect()
+        self.assertEqual(failures, [], '\n'.join(failures[:5]))
+        unbalanced = [(x.gets, x.releases) for x in exporters if x.gets != x.releases]
+        self.assertEqual(unbalanced, [])
 
 
 if __name__ == '__main__':

@@ -289,9 +289,10 @@ public sealed class ArrayView
         ArgumentNullException.ThrowIfNull(boxer);
         ArgumentNullException.ThrowIfNull(makeList);
         StructFormat format = RequireItemFormat();
-        if (Layout.ItemCount > Array.MaxLength)
+        long objects = ListObjects();
+        if (objects > Array.MaxLength)
         {
-            ThrowHelper.Throw(BufferErrorKind.Memory, $"memoryview: cannot build a list of {Layout.ItemCount} items");
+            ThrowHelper.Throw(BufferErrorKind.Memory, $"memoryview: cannot build nested lists holding {objects} objects");
         }
 
         return Layout.NDim == 0
@@ -338,6 +339,19 @@ public sealed class ArrayView
         }
 
         return makeList(items);
+    }
+
+    /// <summary>How many lists and items tolist() builds (saturating): an empty view of shape (2**40, 0) still needs 2**40 lists.</summary>
+    private long ListObjects()
+    {
+        Int128 level = 1, total = 0;
+        foreach (long n in Layout.Shape)
+        {
+            level = Int128.Min(level * n, long.MaxValue);
+            total = Int128.Min(total + level, long.MaxValue);
+        }
+
+        return (long)total;
     }
 
     private static bool IsByteFormat(StructFormat format) => format.Single?.Code is 'b' or 'B' or 'c';

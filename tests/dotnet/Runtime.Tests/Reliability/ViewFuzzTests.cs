@@ -30,6 +30,25 @@ public class ViewFuzzTests
         Assert.That(failures, Is.Empty, string.Join("\n", failures));
     }
 
+    [Test]
+    public void HostileViews_FixedSeeds_RefusedCleanlyOrReadCorrectly()
+    {
+        var failures = new List<string>();
+        for (int seed = 0; seed < FixedSeeds * 2 && failures.Count < 5; seed++)
+        {
+            try
+            {
+                HostileViewFuzzer.RunCase(seed);
+            }
+            catch (FuzzFailure e)
+            {
+                failures.Add(e.Message);
+            }
+        }
+
+        Assert.That(failures, Is.Empty, string.Join("\n", failures));
+    }
+
     /// <summary>The long run behind <c>scripts/fuzz</c>: random seeds until NEWBUFFER_FUZZ_SECONDS pass.</summary>
     [Test]
     [Explicit("long run: scripts/fuzz")]
@@ -43,6 +62,31 @@ public class ViewFuzzTests
             try
             {
                 ViewFuzzer.RunCase(seed);
+            }
+            catch (FuzzFailure e)
+            {
+                failures.Add(e.Message);
+                TestContext.Out.WriteLine("FAILED " + e.Message);
+            }
+        }
+
+        budget.Report(failures.Count);
+        Assert.That(failures, Is.Empty, string.Join("\n", failures));
+    }
+
+    /// <summary>The long run of hostile views behind <c>scripts/fuzz</c>.</summary>
+    [Test]
+    [Explicit("long run: scripts/fuzz")]
+    [Category("LongFuzz")]
+    public void HostileViews_TimeBudget_RefusedCleanlyOrReadCorrectly()
+    {
+        FuzzBudget budget = FuzzBudget.FromEnvironment("hostile");
+        var failures = new List<string>();
+        while (budget.Next(out int seed))
+        {
+            try
+            {
+                HostileViewFuzzer.RunCase(seed);
             }
             catch (FuzzFailure e)
             {
