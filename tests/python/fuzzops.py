@@ -18,7 +18,12 @@ import sys
 import time
 
 import newbuffer
+try:
+    import _testbuffer
+except ImportError:
+    _testbuffer = None
 from randomviews import RandomView, Reference
+from support import leaked_from_newbuffer
 
 CAST_TARGETS = ['B', 'b', 'c', 'h', 'H', 'i', 'I', 'q', 'Q', 'f', 'd', '?', '@B']
 INTEGER_CODES = 'bBhHiIlLqQ'
@@ -111,7 +116,7 @@ class Model:
         i = i + self.shape[dim] if i < 0 else i
         shape = self.shape[:dim] + self.shape[dim + 1:]
         probe = Model(shape, self.itemsize, self.format, [], self.indirect)
-        probe.elements = [self.location(ix[:dim] + (i,) + ix[dim:]) for ix in probe.indices('C')] if shape or True else []
+        probe.elements = [self.location(ix[:dim] + (i,) + ix[dim:]) for ix in probe.indices('C')]
         return probe
 
     def cast(self, fmt, shape):
@@ -354,15 +359,38 @@ class Hostile(newbuffer.BufferMixin):
         newbuffer.unregister_memory(self.region)
 
 
+def _items(m):
+    n = 1
+    for extent in m.shape:
+        n *= extent
+    return n
+
+
+def _scans(m):
+    # count/index/in cost one comparison per row, as in CPython; a legal stride-0 view may declare
+    # 2**40 of them, so only views of sane size are scanned (empty ones of any shape are: they are one comparison).
+    if _items(m) <= 4096:
+        return m.count(0), 0 in m, m.index(0) if 0 in m else None
+
+
 HOSTILE_CONSUMERS = [
     lambda x: newbuffer.memoryview(x).tobytes(),
     lambda x: newbuffer.memoryview(x).tolist(),
+    lambda x: newbuffer.memoryview(x).hex(':'),
+    lambda x: _scans(newbuffer.memoryview(x)),
+    lambda x: newbuffer.memoryview(x) == newbuffer.memoryview(x),
+    lambda x: hash(newbuffer.memoryview(x).toreadonly()),
+    lambda x: (len(newbuffer.memoryview(x)), newbuffer.memoryview(x)[::-1].tobytes()),
+    lambda x: [row for _, row in zip(range(3), newbuffer.memoryview(x))],
+    lambda x: newbuffer.memoryview(x).cast('B').tolist(),
     lambda x: newbuffer.memoryview._from_flags(x, newbuffer.PyBUF_FULL)[0],
     lambda x: memoryview(x).tobytes(),
     bytes,
     lambda x: struct.unpack_from('b', x),
     lambda x: newbuffer.get_buffer(x, newbuffer.PyBUF_FULL_RO).release_buffer(),
 ]
+if _testbuffer is not None:
+    HOSTILE_CONSUMERS.append(lambda x: _testbuffer.ndarray(x).tolist())
 
 
 def run_hostile_case(seed):
@@ -374,8 +402,10 @@ def run_hostile_case(seed):
             try:
                 consume(x)
             except Exception as e:
-                if type(e) is Exception or not str(e):
-                    raise AssertionError('seed %d: a .NET exception or an empty message leaked: %s: %s' % (seed, type(e).__name__, e))
+                leak = leaked_from_newbuffer(e)
+                if leak or type(e) is Exception or not str(e):
+                    raise AssertionError('seed %d: consumer %d: a .NET exception (%s) or an empty message leaked: %s: %s'
+                                         % (seed, HOSTILE_CONSUMERS.index(consume), leak, type(e).__name__, e))
                 if 'invalid buffer exported' in str(e):
                     raise AssertionError('seed %d: the bridge handed IronPython a buffer it cannot read: %s' % (seed, e))
         if not x.intact():

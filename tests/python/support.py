@@ -45,3 +45,40 @@ class captured_stderr:
     def __exit__(self, *exc):
         sys.stderr = self.old
         return False
+
+
+def leaked_from_newbuffer(error):
+    """The .NET exception type behind a Python exception if newbuffer let it escape, else None.
+
+    IronPython maps .NET exceptions to Python ones (IndexOutOfRangeException -> IndexError) and
+    raises some Python errors as those same .NET types, so the type alone cannot tell a refusal
+    from a leak. The throw site and message can: a leak is thrown by the .NET libraries on behalf
+    of newbuffer's code, or by the runtime inside newbuffer's code with the type's stock message
+    ("Index was outside the bounds of the array."); newbuffer's own raises carry CPython's words.
+    """
+    import System
+    exception = getattr(error, 'clsException', None)
+    if exception is None or exception.GetType().Namespace.startswith('IronPython'):
+        return None
+    inside_libraries = False
+    for frame in System.Diagnostics.StackTrace(exception, False).GetFrames() or []:
+        method = frame.GetMethod()
+        owner = method.DeclaringType if method is not None else None
+        assembly = owner.Assembly.GetName().Name if owner is not None else ''
+        if assembly.startswith('System') or assembly in ('mscorlib', 'netstandard'):
+            inside_libraries = True
+            continue
+        if not assembly.startswith('NewBuffer'):
+            return None
+        if inside_libraries or exception.Message == _stock_message(exception.GetType()):
+            return exception.GetType().FullName
+        return None
+    return None
+
+
+def _stock_message(exception_type):
+    import System
+    try:
+        return System.Activator.CreateInstance(exception_type).Message
+    except Exception:
+        return None

@@ -212,5 +212,42 @@ class AccountingTests(unittest.TestCase):
                 self.assertIn('injected release', line)
 
 
+class MemoryLifetimeTests(unittest.TestCase):
+    def test_unregister_keeps_the_memory_pinned_while_a_view_uses_it(self):
+        data = bytearray(DATA)
+        address = newbuffer.register_memory(data)
+
+        class ByAddress(newbuffer.BufferMixin):
+            def _get_buffer(self, view, flags):
+                view.obj = self
+                view.buf = address
+                view.len = len(DATA)
+                view.itemsize = 4
+                view.format = 'i'
+                view.ndim = 1
+                view.shape = (64,)
+                view.strides = (4,)
+
+        m = newbuffer.memoryview(ByAddress())
+        self.assertTrue(newbuffer.unregister_memory(data))
+        # Unpinned, the bytearray could be resized and its old memory reused under m.
+        with self.assertRaises(BufferError):
+            data.extend(b'x' * 100000)
+        self.assertEqual(m.tobytes(), DATA)
+        with self.assertRaisesRegex(ValueError, 'is not inside memory newbuffer knows'):
+            newbuffer.memoryview(ByAddress())
+        m.release()
+        del m
+        for _ in range(5):
+            gc.collect()
+            try:
+                data.extend(b'x')
+                break
+            except BufferError:
+                pass
+        else:
+            self.fail('the memory stayed pinned after its last view went')
+
+
 if __name__ == '__main__':
     unittest.main()

@@ -230,7 +230,39 @@ class Methods(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, r'memoryview.index\(x\): x not found'):
             m.index(122)
         with self.assertRaisesRegex(TypeError, 'invalid lookup on 0-dim memory'):
-            m.cast('B', []).index(0) if False else mv(b'a').cast('B', []).index(97)
+            mv(b'a').cast('B', []).index(97)
+        with self.assertRaisesRegex(TypeError, 'invalid indexing of 0-dim memory'):
+            mv(b'a').cast('B', []).count(97)
+        self.assertTrue(98 in m)
+        self.assertFalse(122 in m)
+
+    def test_count_index_and_in_over_sub_views(self):
+        m = mv(bytearray(b'abcdabef')).cast('B', (4, 2))
+        self.assertEqual((m.count(b'ab'), m.index(b'ef'), m.index(b'ab', 1)), (2, 3, 2))
+        self.assertIn(b'cd', m)
+        self.assertNotIn(b'zz', m)
+
+    def test_huge_empty_outer_dimension_is_scanned_in_one_comparison(self):
+        # A hostile but valid view: 2**40 rows of nothing over one byte of memory.
+        class Empty(newbuffer.BufferMixin):
+            def _get_buffer(self, view, flags):
+                view.obj = self
+                view.buf = bytearray(1)
+                view.len = 0
+                view.itemsize = 1
+                view.format = 'B'
+                view.ndim = 2
+                view.shape = (2 ** 40, 0)
+                view.strides = (0, 1)
+
+        m = mv(Empty())
+        row = m[0]
+        self.assertEqual((m.count(row), m.count(b'x'), m.index(row, 5)), (2 ** 40, 0, 5))
+        self.assertIn(row, m)
+        with self.assertRaisesRegex(MemoryError, 'cannot build nested lists holding 1099511627776 objects'):
+            m.tolist()
+        with self.assertRaisesRegex(OverflowError, "cannot fit 'int' into an index-sized integer"):
+            len(m)
 
     def test_hash(self):
         self.assertEqual(hash(mv(b'abc')), hash(b'abc'))

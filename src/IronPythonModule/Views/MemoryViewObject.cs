@@ -448,41 +448,57 @@ public static partial class NewBufferModule
         }
 
         [Documentation("count(value)\n\nCount the number of occurrences of a value.")]
-        public int count(CodeContext context, object? value)
+        public object count(CodeContext context, object? value)
         {
-            int n = 0;
-            foreach (object? item in Items(context))
-            {
-                if (PythonOps.EqualRetBool(context, item, value))
-                {
-                    n++;
-                }
-            }
-
-            return n;
+            long length = LengthForScan("invalid indexing of 0-dim memory");
+            return PythonValues.ToPython(Scan(context, value, 0, length, all: true).Count);
         }
 
         [Documentation("index(value, start=0, stop=sys.maxsize)\n\nReturn the index of the first occurrence of a value.")]
-        public int index(CodeContext context, object? value, int start = 0, int stop = int.MaxValue)
+        public object index(CodeContext context, object? value, long start = 0, long stop = long.MaxValue)
         {
-            ArrayView view = Live();
-            if (view.Layout.NDim == 0)
-            {
-                throw PythonErrors.TypeError("invalid lookup on 0-dim memory");
-            }
-
-            long length = view.Layout.Shape[0];
+            long length = LengthForScan("invalid lookup on 0-dim memory");
             long first = start < 0 ? Math.Max(start + length, 0) : start;
             long last = stop < 0 ? Math.Max(stop + length, 0) : Math.Min(stop, length);
+            (long found, long count) = Scan(context, value, first, last, all: false);
+            return count > 0 ? PythonValues.ToPython(found) : throw PythonErrors.ValueError("memoryview.index(x): x not found");
+        }
+
+        public bool __contains__(CodeContext context, object? value) =>
+            Scan(context, value, 0, LengthForScan("invalid indexing of 0-dim memory"), all: false).Count > 0;
+
+        private long LengthForScan(string zeroDimMessage)
+        {
+            ViewLayout layout = Live().Layout;
+            return layout.NDim > 0 ? layout.Shape[0] : throw PythonErrors.TypeError(zeroDimMessage);
+        }
+
+        /// <summary>The first index in [first, last) whose item equals value, and how many do (stopping at one unless all).</summary>
+        private (long First, long Count) Scan(CodeContext context, object? value, long first, long last, bool all)
+        {
+            ViewLayout layout = Live().Layout;
+            if (layout.NDim > 1 && layout.ItemCount == 0 && first < last)
+            {
+                // Every sub-view is the same empty view, so one comparison answers for all of them; a hostile
+                // shape such as (2**62, 0) would otherwise mean 2**62 comparisons of nothing.
+                bool equal = PythonOps.EqualRetBool(context, __getitem__(context, PythonValues.ToPython(first)), value);
+                return equal ? (first, all ? last - first : 1) : (-1, 0);
+            }
+
+            long found = -1, count = 0;
             for (long i = first; i < last; i++)
             {
                 if (PythonOps.EqualRetBool(context, __getitem__(context, PythonValues.ToPython(i)), value))
                 {
-                    return (int)i;
+                    found = count++ == 0 ? i : found;
+                    if (!all)
+                    {
+                        break;
+                    }
                 }
             }
 
-            throw PythonErrors.ValueError("memoryview.index(x): x not found");
+            return (found, count);
         }
 
         public string __repr__(CodeContext context) =>
@@ -596,15 +612,6 @@ public static partial class NewBufferModule
             for (long i = 0; i < length; i++)
             {
                 yield return __getitem__(DefaultContext.Default, PythonValues.ToPython(i));
-            }
-        }
-
-        private IEnumerable<object?> Items(CodeContext context)
-        {
-            IEnumerator e = __iter__();
-            while (e.MoveNext())
-            {
-                yield return e.Current;
             }
         }
     }
