@@ -1,0 +1,49 @@
+// What the two styles whose method returns another buffer share (__buffer__ and __getbuffer__):
+// the consumer's view is the returned object's answer to the same flags with obj = the exporter;
+// that inner export is held until release, then released before the release method receives the
+// very object the get method returned. A failed request calls nothing back.
+using IronPython.Runtime;
+using NewBuffer.Protocol;
+
+using BufferFlags = NewBuffer.Protocol.BufferFlags;
+
+namespace NewBuffer.IronPython.Exporters;
+
+internal abstract class ReturnedViewExporter : IBufferExporter
+{
+    private BufferView? _inner;
+    private object? _returned;
+
+    protected ReturnedViewExporter(CodeContext context, object self, ExportSlots slots)
+    {
+        Context = context;
+        Self = self;
+        Slots = slots;
+    }
+
+    protected CodeContext Context { get; }
+
+    protected object Self { get; }
+
+    protected ExportSlots Slots { get; }
+
+    public abstract void GetBuffer(BufferView view, BufferFlags flags);
+
+    public void ReleaseBuffer(BufferView view)
+    {
+        _inner?.Release();
+        ExporterDispatch.CallReleaseMethod(Context, Self, Slots.ReleaseMethod, _returned);
+    }
+
+    /// <summary>Requests <paramref name="flags"/> of <paramref name="inner"/> and holds that export until release.</summary>
+    protected BufferView AcquireInner(IBufferExporter inner, BufferFlags flags) => _inner = BufferView.Acquire(inner, flags);
+
+    /// <summary>Answers with the held inner export as the exporter's own view.</summary>
+    protected void Answer(BufferView view, object? returned, object? internalObject)
+    {
+        _returned = returned;
+        view.CopyLayoutFrom(_inner!);
+        view.Obj = Self;
+        view.Internal = internalObject;
+    }
+}
