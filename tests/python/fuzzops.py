@@ -415,6 +415,9 @@ def run_hostile_case(seed):
     return x
 
 
+SLOW_CASE = 10
+
+
 def main(argv):
     seconds = float(argv[1]) if len(argv) > 1 else 10
     seed = int(argv[2]) if len(argv) > 2 else random.randrange(2 ** 31)
@@ -425,12 +428,17 @@ def main(argv):
         if progress:
             with open(progress, 'w') as f:
                 f.write('python %d\n' % seed)
+        started = time.time()
         try:
             run_case(seed)
             run_hostile_case(seed)
         except AssertionError as e:
             failures.append(str(e))
             print('FAILED', e)
+        if time.time() - started > SLOW_CASE:
+            # "Never hangs" is fuzzed too; a time budget alone would hide one case eating the run.
+            failures.append('seed %d: took %.1f s' % (seed, time.time() - started))
+            print('FAILED seed %d: took %.1f s (a case may take %d s)' % (seed, time.time() - started, SLOW_CASE))
         seed += 1
         cases += 1
     print('fuzz python: %d cases, seeds %d..%d, %d failures' % (cases, first, seed - 1, len(failures)))

@@ -4,7 +4,8 @@
 // loop specialised on itemsize).
 //
 // Fast paths: a view already contiguous in the wanted order is one block copy; Fortran order
-// without suboffsets is C order over the transposed layout. The general path (suboffsets with
+// without suboffsets is C order over the transposed layout; rows are walked over the simplified
+// layout (dimensions of one dropped, mergeable neighbours merged), so the tight loop runs long. The general path (suboffsets with
 // Fortran order) locates each element. Every byte is reached through BufferPointer.Slice or a span
 // bounds-checked against its block, so an unverified view fails with an error, never a stray read.
 using System;
@@ -130,6 +131,7 @@ public static class ViewCopier
 
     private static void GatherC(BufferPointer src, ViewLayout layout, Span<byte> dest)
     {
+        layout = layout.Simplified();
         if (ShouldTile(layout))
         {
             GatherTiled(src, layout, dest);
@@ -148,6 +150,7 @@ public static class ViewCopier
 
     private static void ScatterC(ReadOnlySpan<byte> source, BufferPointer dest, ViewLayout layout)
     {
+        layout = layout.Simplified();
         var rows = new RowCursor(dest, layout);
         long rowBytes = rows.RowLength * layout.ItemSize;
         int pos = 0;
@@ -175,6 +178,18 @@ public static class ViewCopier
         if (stride == itemSize)
         {
             block.Slice(start, dest.Length).CopyTo(dest);
+            return;
+        }
+
+        if (stride == 0)
+        {
+            // One item repeated (a broadcast): fill by doubling what is already copied.
+            block.Slice(start, (int)itemSize).CopyTo(dest);
+            for (int done = (int)itemSize; done < dest.Length; done *= 2)
+            {
+                dest[..Math.Min(done, dest.Length - done)].CopyTo(dest[done..]);
+            }
+
             return;
         }
 

@@ -217,6 +217,41 @@ public sealed class ViewLayout
         return new ViewLayout(ItemSize, shape, strides, null);
     }
 
+    /// <summary>The same elements in the same C order over as few dimensions as possible: dimensions of
+    /// length 1 dropped, and neighbours merged where the outer stride steps over the whole inner dimension.</summary>
+    /// <remarks>Copies walk rows, so [2**30, 1] would be 2**30 rows of one item where [2**30] is one tight
+    /// loop. A layout that follows pointers (a suboffset >= 0) is returned as it is: they are followed
+    /// dimension by dimension; suboffsets that are all -1 follow nothing and are dropped.</remarks>
+    public ViewLayout Simplified()
+    {
+        if (ItemCount == 0 || (_suboffsets is not null && Array.Exists(_suboffsets, s => s >= 0)))
+        {
+            return this;
+        }
+
+        long[] shape = new long[NDim], strides = new long[NDim];
+        int kept = 0;
+        for (int i = 0; i < NDim; i++)
+        {
+            if (_shape[i] == 1)
+            {
+                continue;
+            }
+
+            if (kept > 0 && (Int128)strides[kept - 1] == (Int128)_shape[i] * _strides[i])
+            {
+                shape[kept - 1] *= _shape[i];
+                strides[kept - 1] = _strides[i];
+                continue;
+            }
+
+            (shape[kept], strides[kept]) = (_shape[i], _strides[i]);
+            kept++;
+        }
+
+        return kept == NDim && _suboffsets is null ? this : new ViewLayout(ItemSize, shape[..kept], strides[..kept], null);
+    }
+
     /// <summary>A layout that takes ownership of arrays the caller built and will not change.</summary>
     internal static ViewLayout Own(long itemSize, long[] shape, long[] strides, long[]? suboffsets) =>
         new(itemSize, shape, strides, suboffsets);

@@ -115,6 +115,19 @@ public class ViewCopierTests
         Assert.That(ViewCopier.ToArray(block.At(0), transposed, Order.Any), Is.EqualTo(new byte[] { 0, 1, 2, 3, 4, 5 }));
     }
 
+    [TestCase(1, 7)]
+    [TestCase(3, 5)]
+    [TestCase(8, 9)]
+    [TestCase(3, 1)]
+    public void ToArray_ZeroStrideRows_RepeatTheItem(int itemSize, int count)
+    {
+        var block = new ManagedMemoryBlock(Enumerable.Range(1, itemSize).Select(i => (byte)i).ToArray());
+        var layout = new ViewLayout(itemSize, [2, count, 1], [0, 0, 5], [-1, -1, -1]);
+
+        byte[] expected = Enumerable.Repeat(Enumerable.Range(1, itemSize).Select(i => (byte)i), 2 * count).SelectMany(b => b).ToArray();
+        Assert.That(ViewCopier.ToArray(block.At(0), layout), Is.EqualTo(expected));
+    }
+
     [Test]
     public void ToContiguous_ViewReachingPastItsBlock_ThrowsValueErrorInsteadOfReading()
     {

@@ -84,4 +84,37 @@ public class ViewLayoutTests
     {
         Assert.Throws<InvalidOperationException>(() => new ViewLayout(1, [2], [8], [0]).Transposed());
     }
+
+    // shape, strides (itemsize 1) -> simplified shape, strides
+    [TestCase(new long[] { 1073741824, 1 }, new long[] { 0, 4 }, new long[] { 1073741824 }, new long[] { 0 }, TestName = "Simplified_TrailingOne_Dropped")]
+    [TestCase(new long[] { 1, 1 }, new long[] { 8, 4 }, new long[] { }, new long[] { }, TestName = "Simplified_AllOnes_ZeroDim")]
+    [TestCase(new long[] { 2, 3, 4 }, new long[] { 100, 16, 4 }, new long[] { 2, 12 }, new long[] { 100, 4 }, TestName = "Simplified_InnerNeighboursMerged")]
+    [TestCase(new long[] { 2, 3 }, new long[] { -12, -4 }, new long[] { 6 }, new long[] { -4 }, TestName = "Simplified_NegativeStridesMerged")]
+    [TestCase(new long[] { 3, 4 }, new long[] { 0, 0 }, new long[] { 12 }, new long[] { 0 }, TestName = "Simplified_ZeroStridesMerged")]
+    [TestCase(new long[] { 2, 3 }, new long[] { 4, 8 }, new long[] { 2, 3 }, new long[] { 4, 8 }, TestName = "Simplified_FortranOrder_Kept")]
+    [TestCase(new long[] { 2, 3 }, new long[] { 20, 4 }, new long[] { 2, 3 }, new long[] { 20, 4 }, TestName = "Simplified_Gap_Kept")]
+    [TestCase(new long[] { 2, 1099511627776 }, new long[] { 0, 1073741824 }, new long[] { 2, 1099511627776 }, new long[] { 0, 1073741824 }, TestName = "Simplified_StrideProductOverflow_Kept")]
+    public void Simplified_Table(long[] shape, long[] strides, long[] wantShape, long[] wantStrides)
+    {
+        ViewLayout simple = new ViewLayout(1, shape, strides).Simplified();
+
+        Assert.That(simple.Shape.ToArray(), Is.EqualTo(wantShape), "shape");
+        Assert.That(simple.Strides.ToArray(), Is.EqualTo(wantStrides), "strides");
+    }
+
+    [Test]
+    public void Simplified_FollowingPointers_IsTheSameLayout()
+    {
+        var layout = new ViewLayout(1, [2, 1], [8, 1], [0, -1]);
+
+        Assert.That(layout.Simplified(), Is.SameAs(layout));
+    }
+
+    [Test]
+    public void Simplified_SuboffsetsAllNegative_AreDropped()
+    {
+        ViewLayout simple = new ViewLayout(1, [1073741824, 1], [0, 1], [-1, -1]).Simplified();
+
+        Assert.That((simple.Shape.ToArray(), simple.Strides.ToArray(), simple.HasSuboffsets), Is.EqualTo((new long[] { 1073741824 }, new long[] { 0 }, false)));
+    }
 }

@@ -56,7 +56,7 @@ public class FormatFuzzTests
             failures.AddRange(batch.Select(f => $"seed {seed}: {f}"));
         }
 
-        budget.Report(failures.Count);
+        budget.Report(failures);
         Assert.That(failures, Is.Empty, string.Join("\n", failures.Take(20)));
     }
 

@@ -70,7 +70,7 @@ public class ViewFuzzTests
             }
         }
 
-        budget.Report(failures.Count);
+        budget.Report(failures);
         Assert.That(failures, Is.Empty, string.Join("\n", failures));
     }
 
@@ -95,7 +95,7 @@ public class ViewFuzzTests
             }
         }
 
-        budget.Report(failures.Count);
+        budget.Report(failures);
         Assert.That(failures, Is.Empty, string.Join("\n", failures));
     }
 }
