@@ -229,7 +229,7 @@ internal sealed class NDBuffer
     /// <summary>ptr_from_index: item <paramref name="index"/> of the first dimension, after its suboffset.</summary>
     public BufferPointer PointerAt(long index)
     {
-        long count = Base.HasShape ? Base.Shape[0] : Base.Len;
+        long count = Base.HasShape ? Base.Shape[0] : RawView.ShapelessLength(Base);
         if (index < 0)
         {
             index += count;

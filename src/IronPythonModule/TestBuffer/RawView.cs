@@ -50,11 +50,16 @@ internal static class RawView
 
         if (!view.HasShape && view.NDim != 0)
         {
-            return new ViewLayout(view.ItemSize, [view.Len], [view.ItemSize]);
+            return new ViewLayout(view.ItemSize, [ShapelessLength(view)], [view.ItemSize]);
         }
 
         return new ViewLayout(view.ItemSize, view.Shape, StridesOf(view), view.HasSuboffsets ? view.Suboffsets.ToArray() : null);
     }
+
+    /// <summary>The items of a view without a shape: as many whole items as len holds. An exporter that
+    /// answers without a shape should give itemsize 1, but a hostile one may not, and reading len
+    /// items of a larger itemsize (as CPython's ndarray would) runs past its memory.</summary>
+    public static long ShapelessLength(BufferView view) => view.Len / view.ItemSize;
 
     private static long[] StridesOf(BufferView view) =>
         view.HasStrides ? view.Strides.ToArray() : ViewLayout.ContiguousStrides(view.Shape, view.ItemSize);
