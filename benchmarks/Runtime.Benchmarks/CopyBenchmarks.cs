@@ -84,3 +84,31 @@ public class TransposedCopyBenchmarks
     [Benchmark(Description = "ViewCopier.ToContiguous C order of the transpose")]
     public void ToContiguousTransposed() => ViewCopier.ToContiguous(_buf, _transposed, _targetBytes, Order.C);
 }
+
+// A column of a matrix kept as a 2-d view ([N, 1]) describes the same elements as the 1-d column
+// ([N]); copying it should cost the same, not N trips through the row walker.
+[MemoryDiagnoser]
+public class OneItemRowsBenchmarks
+{
+    private const int N = 1 << 22;
+    private readonly byte[] _target = new byte[N * 4];
+    private BufferPointer _buf;
+    private ViewLayout _column = null!;
+    private ViewLayout _columnOfRows = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var bytes = new byte[N * 8];
+        new Random(1).NextBytes(bytes);
+        _buf = new ManagedMemoryBlock(bytes).At(0);
+        _column = new ViewLayout(4, [N], [8]);
+        _columnOfRows = new ViewLayout(4, [N, 1], [8, 4]);
+    }
+
+    [Benchmark(Baseline = true, Description = "ViewCopier.ToContiguous 4M-item int32 column, 1-d")]
+    public void Column() => ViewCopier.ToContiguous(_buf, _column, _target, Order.C);
+
+    [Benchmark(Description = "ViewCopier.ToContiguous the same column as 4M rows of one item")]
+    public void ColumnOfRows() => ViewCopier.ToContiguous(_buf, _columnOfRows, _target, Order.C);
+}
