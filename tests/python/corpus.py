@@ -86,6 +86,7 @@ class Case:
         self.memory = raw.get('memory', default['memory'])
         self.flags = FLAGS[raw['flags']] if 'flags' in raw else None
         self.error = raw.get('error')
+        self.rule = raw.get('rule')
         self.message = raw.get('message')
         self.accepted = raw.get('accepted', False)
         self.ops = raw.get('ops', [])

@@ -10,7 +10,6 @@ test_fuzz.py runs fixed seeds; scripts/fuzz runs this file for a time budget:
     scripts/ipy tests/python/fuzzops.py SECONDS [FIRST_SEED]
 and prints the seed of any failure (and the seed it is on, so a crash can be replayed).
 """
-import math
 import os
 import random
 import struct
@@ -18,11 +17,8 @@ import sys
 import time
 
 import newbuffer
-try:
-    import _testbuffer
-except ImportError:
-    _testbuffer = None
-from randomviews import RandomView, Reference
+import _testbuffer
+from randomviews import RandomView, Reference, has_nan, product, same
 from support import leaked_from_newbuffer
 
 CAST_TARGETS = ['B', 'b', 'c', 'h', 'H', 'i', 'I', 'q', 'Q', 'f', 'd', '?', '@B']
@@ -43,10 +39,7 @@ class Model:
 
     @property
     def count(self):
-        n = 1
-        for s in self.shape:
-            n *= s
-        return n
+        return product(self.shape)
 
     def indices(self, order='C'):
         if any(n == 0 for n in self.shape):
@@ -121,50 +114,8 @@ class Model:
 
     def cast(self, fmt, shape):
         itemsize = struct.calcsize(fmt)
-        count = 1
-        for s in shape:
-            count *= s
         block, start = self.elements[0] if self.elements else (None, 0)
-        return Model(shape, itemsize, fmt.lstrip('@'), [(block, start + k * itemsize) for k in range(count)], False)
-
-
-def product(values):
-    p = 1
-    for v in values:
-        p *= v
-    return p
-
-
-def same(a, b):
-    """Equal, with NaN equal to NaN (the same item read twice). IronPython's struct returns 'f'
-    items as .NET singles, so numbers compare by value and kind (bool, int, float, bytes) only."""
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if kind(a) != kind(b):
-        return False
-    if kind(a) == 'float' and math.isnan(a) and math.isnan(b):
-        return True
-    return a == b
-
-
-def kind(value):
-    if isinstance(value, bool):
-        return 'bool'
-    if isinstance(value, int):
-        return 'int'
-    if isinstance(value, bytes):
-        return 'bytes'
-    try:
-        float(value)
-        return 'float'
-    except (TypeError, ValueError):
-        return type(value).__name__
-
-
-def has_nan(value):
-    if isinstance(value, (list, tuple)):
-        return any(has_nan(v) for v in value)
-    return kind(value) == 'float' and math.isnan(value)
+        return Model(shape, itemsize, fmt.lstrip('@'), [(block, start + k * itemsize) for k in range(product(shape))], False)
 
 
 class Copy(newbuffer.BufferMixin):
@@ -224,12 +175,12 @@ def step(rng, m, model, log):
     elif op == 5 and model.count:
         ix = tuple(rng.randrange(n) for n in model.shape)
         log.append('getitem %s' % (ix,))
-        assert same(m[ix] if ix else m[()], model.item(ix)), 'getitem differs'
+        assert same(m[ix], model.item(ix)), 'getitem differs'
     elif op == 6 and model.count and model.format.lstrip('<>=!@') in INTEGER_CODES and len(model.format.lstrip('<>=!@')) == 1:
         ix = tuple(rng.randrange(n) for n in model.shape)
         value = struct.unpack(model.format, bytes(rng.getrandbits(8) for _ in range(model.itemsize)))[0]
         log.append('setitem %s = %d' % (ix, value))
-        m[ix if ix else ()] = value
+        m[ix] = value
         assert model.item_bytes(ix) == struct.pack(model.format, value), 'setitem wrote elsewhere'
     elif op == 7:
         log.append('hex')
@@ -359,17 +310,10 @@ class Hostile(newbuffer.BufferMixin):
         newbuffer.unregister_memory(self.region)
 
 
-def _items(m):
-    n = 1
-    for extent in m.shape:
-        n *= extent
-    return n
-
-
 def _scans(m):
     # count/index/in cost one comparison per row, as in CPython; a legal stride-0 view may declare
     # 2**40 of them, so only views of sane size are scanned (empty ones of any shape are: they are one comparison).
-    if _items(m) <= 4096:
+    if product(m.shape) <= 4096:
         return m.count(0), 0 in m, m.index(0) if 0 in m else None
 
 
@@ -388,9 +332,8 @@ HOSTILE_CONSUMERS = [
     bytes,
     lambda x: struct.unpack_from('b', x),
     lambda x: newbuffer.get_buffer(x, newbuffer.PyBUF_FULL_RO).release_buffer(),
+    lambda x: _testbuffer.ndarray(x).tolist(),
 ]
-if _testbuffer is not None:
-    HOSTILE_CONSUMERS.append(lambda x: _testbuffer.ndarray(x).tolist())
 
 
 def run_hostile_case(seed):

@@ -6,7 +6,7 @@ pointers to separate row blocks. Reference reads items by index arithmetic and s
 With guard=True every block sits between canary bytes and only the block itself is registered
 (a memoryview slice), so the exporter supplies exactly its bytes; intact() checks the canaries.
 """
-import random
+import math
 import struct
 
 import newbuffer
@@ -82,7 +82,7 @@ class RandomView(newbuffer.BufferMixin):
     def _get_buffer(self, view, flags):
         view.obj = self
         view.buf = self.base + self.offset
-        view.len = _product(self.shape) * self.itemsize
+        view.len = product(self.shape) * self.itemsize
         view.readonly = False
         view.itemsize = self.itemsize
         view.format = self.format
@@ -161,12 +161,44 @@ def _extent(shape, strides, itemsize):
     return low, high + itemsize
 
 
-def _product(values):
+def _random_bytes(rng, n):
+    return bytearray(rng.getrandbits(8) for _ in range(n))
+
+
+def product(values):
     p = 1
     for v in values:
         p *= v
     return p
 
 
-def _random_bytes(rng, n):
-    return bytearray(rng.getrandbits(8) for _ in range(n))
+def same(a, b):
+    """Equal, with NaN equal to NaN (the same item read twice). IronPython's struct returns 'f'
+    items as .NET singles, so numbers compare by value and kind (bool, int, float, bytes) only."""
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if kind(a) != kind(b):
+        return False
+    if kind(a) == 'float' and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b
+
+
+def kind(value):
+    if isinstance(value, bool):
+        return 'bool'
+    if isinstance(value, int):
+        return 'int'
+    if isinstance(value, bytes):
+        return 'bytes'
+    try:
+        float(value)
+        return 'float'
+    except (TypeError, ValueError):
+        return type(value).__name__
+
+
+def has_nan(value):
+    if isinstance(value, (list, tuple)):
+        return any(has_nan(v) for v in value)
+    return kind(value) == 'float' and math.isnan(value)

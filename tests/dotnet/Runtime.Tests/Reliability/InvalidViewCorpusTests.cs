@@ -92,6 +92,13 @@ public class InvalidViewCorpusTests
                 Order order = ParseOrder((string)argument!);
                 Assert.That(result, Is.EqualTo(Reference.ToBytes(array.Buf, array.Layout, array.Layout.Resolve(order))), step);
             }
+            else if (op == "tolist" && expected is JsonArray items)
+            {
+                Assert.That(
+                    Leaves(result).Select(v => Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)),
+                    Is.EqualTo(JsonLeaves(items).Select(n => (long)n!)),
+                    step);
+            }
             else if (op == "tolist")
             {
                 Assert.That(Leaves(result).Count(), Is.EqualTo(array.Layout.ItemCount), step);
@@ -198,6 +205,9 @@ public class InvalidViewCorpusTests
 
     private static IEnumerable<object?> Leaves(object? value) =>
         value is object?[] items ? items.SelectMany(Leaves) : [value];
+
+    private static IEnumerable<JsonNode?> JsonLeaves(JsonNode? node) =>
+        node is JsonArray items ? items.SelectMany(JsonLeaves) : [node];
 
     private static ViewLayout? TryLayout(BufferView view)
     {
