@@ -8,8 +8,5 @@ internal sealed class FuzzFailure : Exception
     public FuzzFailure(int seed, string log, Exception cause)
         : base($"seed {seed}: {cause.GetType().Name}: {cause.Message}\n  steps: {log}", cause)
     {
-        Seed = seed;
     }
-
-    public int Seed { get; }
 }

@@ -16,8 +16,6 @@ public sealed class GuardedArena : IDisposable
     /// <summary>An arena; <paramref name="align"/> fixes the guarded edge, null alternates it.</summary>
     public GuardedArena(GuardedMemory.Align? align = null) => _align = align;
 
-    public IReadOnlyList<GuardedMemory> Allocations => _allocations;
-
     /// <summary>A guarded block holding a copy of <paramref name="content"/>.</summary>
     public MemoryBlock Allocate(ReadOnlySpan<byte> content)
     {

@@ -80,9 +80,6 @@ public sealed unsafe partial class GuardedMemory : IDisposable
         Start,
     }
 
-    /// <summary>True when reads past the guarded edge fault (Linux mmap), false for canaries only.</summary>
-    public bool FaultsOnRead => _mapped;
-
     public NativeMemoryBlock Block { get; }
 
     public static GuardedMemory Allocate(ReadOnlySpan<byte> content, Align align) => new(content, align);

@@ -40,7 +40,7 @@ internal static class HostileViewFuzzer
                 CheckAccepted(random, ArrayView.From(verified), flags);
             }
 
-            ViewLayout? layout = TryLayout(view);
+            ViewLayout? layout = UnverifiedLayout.TryRead(view);
             if (layout is not null)
             {
                 Consume(random, new ArrayView(view.Buf, layout, view.Format ?? "B", view.ReadOnly), allowWrites: true);
@@ -56,11 +56,11 @@ internal static class HostileViewFuzzer
 
     private static BufferView RandomView(Random random, GuardedArena arena, out string description)
     {
-        var main = arena.Allocate(Bytes(random, random.Next(4) == 0 ? random.Next(0, 400) : random.Next(0, 64)));
+        var main = arena.Allocate(RandomViews.Fill(random, random.Next(4) == 0 ? random.Next(0, 400) : random.Next(0, 64)));
         var blocks = new List<MemoryBlock> { main };
         for (int i = random.Next(3); i > 0; i--)
         {
-            blocks.Add(arena.Allocate(Bytes(random, random.Next(0, 48))));
+            blocks.Add(arena.Allocate(RandomViews.Fill(random, random.Next(0, 48))));
         }
 
         // Pointers anywhere in the main block: into any block (or past its end), NULL, unknown or left as garbage.
@@ -206,24 +206,6 @@ internal static class HostileViewFuzzer
         }
     }
 
-    private static ViewLayout? TryLayout(BufferView view)
-    {
-        try
-        {
-            if (!view.HasShape || view.NDim != view.Shape.Length)
-            {
-                return null;
-            }
-
-            long[] strides = view.HasStrides ? view.Strides.ToArray() : ViewLayout.ContiguousStrides(view.Shape, Math.Max(view.ItemSize, 1));
-            return new ViewLayout(view.ItemSize, view.Shape, strides, view.HasSuboffsets ? view.Suboffsets.ToArray() : null);
-        }
-        catch (Exception e) when (e is ArgumentException or OverflowException)
-        {
-            return null;
-        }
-    }
-
     private static string ItemFormat(long itemSize) => itemSize switch
     {
         1 => "B",
@@ -234,11 +216,4 @@ internal static class HostileViewFuzzer
         16 => "2q",
         _ => "B",
     };
-
-    private static byte[] Bytes(Random random, int length)
-    {
-        var bytes = new byte[length];
-        random.NextBytes(bytes);
-        return bytes;
-    }
 }

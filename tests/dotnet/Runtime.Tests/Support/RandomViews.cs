@@ -115,7 +115,7 @@ internal static class RandomViews
         return block.At(before - extent.Low);
     }
 
-    private static byte[] Fill(Random random, long length)
+    internal static byte[] Fill(Random random, long length)
     {
         var bytes = new byte[length];
         random.NextBytes(bytes);
@@ -126,36 +126,7 @@ internal static class RandomViews
 /// <summary>Reads elements by plain index arithmetic, the way the PEP describes it.</summary>
 internal static class Reference
 {
-    public static IEnumerable<long[]> Indices(ViewLayout layout, Order order)
-    {
-        if (layout.ItemCount == 0)
-        {
-            yield break;
-        }
-
-        int n = layout.NDim;
-        var index = new long[n];
-        while (true)
-        {
-            yield return (long[])index.Clone();
-            int k = 0;
-            for (; k < n; k++)
-            {
-                int d = order == Order.Fortran ? k : n - 1 - k;
-                if (++index[d] < layout.Shape[d])
-                {
-                    break;
-                }
-
-                index[d] = 0;
-            }
-
-            if (k == n)
-            {
-                yield break;
-            }
-        }
-    }
+    public static IEnumerable<long[]> Indices(ViewLayout layout, Order order) => ReferenceView.Indices(layout.Shape.ToArray(), order);
 
     public static (MemoryBlock Block, long Offset) Element(BufferPointer buf, ViewLayout layout, long[] index)
     {

@@ -52,10 +52,6 @@ internal static class ViewFuzzer
                 arena.AssertIntact();
             }
         }
-        catch (FuzzFailure)
-        {
-            throw;
-        }
         catch (Exception e)
         {
             throw new FuzzFailure(seed, log.ToString(), e);
