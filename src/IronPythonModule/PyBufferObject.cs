@@ -324,9 +324,9 @@ public static partial class NewBufferModule
                 _filled = false;
                 _view = null;
                 GC.SuppressFinalize(this);
-                view.Release();
             }
 
+            // Outside the lock: the release may call back into the exporter's Python code.
             view.Release();
         }
 

@@ -410,21 +410,8 @@ internal sealed class NDBuffer
             }
         }
 
-        long min = 0, max = 0;
-        for (int i = 0; i < shape.Length; i++)
-        {
-            long reach = checked((shape[i] - 1) * strides[i]);
-            if (strides[i] <= 0)
-            {
-                min = checked(min + reach);
-            }
-            else
-            {
-                max = checked(max + reach);
-            }
-        }
-
-        if (min + offset < 0 || max + offset + itemSize > len)
+        if (!ViewLayout.TryExtent(shape, strides, itemSize, out long low, out long high)
+            || (Int128)low + offset < 0 || (Int128)high + offset > len)
         {
             throw Error(BufferErrorKind.Value, "invalid combination of buffer, shape and strides");
         }

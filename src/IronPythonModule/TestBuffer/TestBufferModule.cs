@@ -172,13 +172,14 @@ public static partial class TestBufferModule
             return view;
         }
 
-        view.release();
         if (type == PyBUF_WRITE)
         {
+            view.release();
             throw PythonErrors.BufferError("writable contiguous buffer requested for a non-contiguous object.");
         }
 
-        // memory_from_contiguous_copy: a read-only view of a bytes copy, with strides of the order.
+        // memory_from_contiguous_copy: a read-only view of a bytes copy, with strides of the order;
+        // the view is released after the copy, which reads through it.
         try
         {
             ViewLayout layout = array.Layout;
@@ -201,6 +202,10 @@ public static partial class TestBufferModule
         catch (CoreBufferException e)
         {
             throw PythonErrors.Raise(context, e);
+        }
+        finally
+        {
+            view.release();
         }
     }
 

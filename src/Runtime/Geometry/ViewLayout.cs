@@ -142,19 +142,24 @@ public sealed class ViewLayout
 
     /// <summary><see cref="Extent"/>, or false when the range or its width (High - Low) does not fit in a long.</summary>
     /// <remarks>Any view an exporter hands over can have strides near 2**63; the verifier must refuse those, not overflow.</remarks>
-    public bool TryExtent(int from, int to, long elementSize, out long low, out long high)
+    public bool TryExtent(int from, int to, long elementSize, out long low, out long high) =>
+        TryExtent(_shape.AsSpan(from, to - from), _strides.AsSpan(from, to - from), elementSize, out low, out high);
+
+    /// <summary>The byte range that <paramref name="shape"/> and <paramref name="strides"/> reach with elements of
+    /// <paramref name="elementSize"/> bytes, or false when it does not fit in a long; for arrays that are not (yet) a layout.</summary>
+    public static bool TryExtent(ReadOnlySpan<long> shape, ReadOnlySpan<long> strides, long elementSize, out long low, out long high)
     {
         low = 0;
         high = 0;
-        for (int i = from; i < to; i++)
+        for (int i = 0; i < shape.Length; i++)
         {
-            if (_shape[i] == 0)
+            if (shape[i] == 0)
             {
                 low = high = 0;
                 return true;
             }
 
-            Int128 reach = (Int128)_strides[i] * (_shape[i] - 1);
+            Int128 reach = (Int128)strides[i] * (shape[i] - 1);
             Int128 next = reach + (reach < 0 ? low : high);
             if (next < long.MinValue || next > long.MaxValue)
             {

@@ -186,7 +186,8 @@ public sealed class ArrayView
         {
             if (dim == 0)
             {
-                buf = MemoryRegistry.Dereference(buf).Add(suboffset);
+                // An empty sub-view's pointer need not lead anywhere (as in ListOf and the verifier).
+                buf = layout.ItemCount > 0 ? MemoryRegistry.Dereference(buf).Add(suboffset) : buf;
             }
             else if (suboffsets![dim - 1] < 0)
             {

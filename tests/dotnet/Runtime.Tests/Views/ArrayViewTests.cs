@@ -187,4 +187,16 @@ public class ArrayViewTests
         var e = Assert.Throws<BufferException>(() => Slicing.Adjust(3, null, null, 0, out _, out _));
         Assert.That(e!.Message, Is.EqualTo("slice step cannot be zero"));
     }
+
+    [Test]
+    public void Take_EmptyRowsOfAPilView_DoesNotFollowTheirPointers()
+    {
+        // Three row pointers that lead nowhere, over rows of no items: valid, as the verifier and tolist agree.
+        var block = new ManagedMemoryBlock(new byte[3 * MemoryRegistry.PointerSize]);
+        var view = new ArrayView(block.At(0), new ViewLayout(1, [3, 0], [MemoryRegistry.PointerSize, 1], [0, -1]), "B", false);
+
+        ArrayView row = view.Take(0, 1);
+
+        Assert.That((row.Layout.Shape.ToArray(), row.ToBytes()), Is.EqualTo((new long[] { 0 }, Array.Empty<byte>())));
+    }
 }
