@@ -194,34 +194,7 @@ public static class ViewCopier
         }
 
         ref byte from = ref Unsafe.Add(ref MemoryMarshal.GetReference(block), start);
-        ref byte to = ref MemoryMarshal.GetReference(dest);
-        nint step = (nint)stride;
-        switch (itemSize)
-        {
-            case 1:
-                for (nint k = 0; k < (nint)count; k++)
-                {
-                    Unsafe.Add(ref to, k) = Unsafe.Add(ref from, k * step);
-                }
-
-                break;
-            case 2:
-                CopyItems<short>(ref from, step, ref to, 2, (nint)count);
-                break;
-            case 4:
-                CopyItems<int>(ref from, step, ref to, 4, (nint)count);
-                break;
-            case 8:
-                CopyItems<long>(ref from, step, ref to, 8, (nint)count);
-                break;
-            default:
-                for (long k = 0; k < count; k++)
-                {
-                    block.Slice((int)(start + k * stride), (int)itemSize).CopyTo(dest.Slice((int)(k * itemSize)));
-                }
-
-                break;
-        }
+        CopyItems(ref from, (nint)stride, ref MemoryMarshal.GetReference(dest), (nint)itemSize, itemSize, (nint)count);
     }
 
     private static void ScatterRow(ReadOnlySpan<byte> source, RowCursor rows, BufferPointer row, long itemSize)
@@ -244,35 +217,8 @@ public static class ViewCopier
             return;
         }
 
-        ref byte from = ref MemoryMarshal.GetReference(source);
         ref byte to = ref Unsafe.Add(ref MemoryMarshal.GetReference(block), start);
-        nint step = (nint)stride;
-        switch (itemSize)
-        {
-            case 1:
-                for (nint k = 0; k < (nint)count; k++)
-                {
-                    Unsafe.Add(ref to, k * step) = Unsafe.Add(ref from, k);
-                }
-
-                break;
-            case 2:
-                CopyItems<short>(ref from, 2, ref to, step, (nint)count);
-                break;
-            case 4:
-                CopyItems<int>(ref from, 4, ref to, step, (nint)count);
-                break;
-            case 8:
-                CopyItems<long>(ref from, 8, ref to, step, (nint)count);
-                break;
-            default:
-                for (long k = 0; k < count; k++)
-                {
-                    source.Slice((int)(k * itemSize), (int)itemSize).CopyTo(block.Slice((int)(start + k * stride), (int)itemSize));
-                }
-
-                break;
-        }
+        CopyItems(ref MemoryMarshal.GetReference(source), (nint)itemSize, ref to, (nint)stride, itemSize, (nint)count);
     }
 
     // A row whose items are far apart (a transposed matrix) touches a new cache line per item;
@@ -329,30 +275,14 @@ public static class ViewCopier
         }
     }
 
-    private static void CopyStrided(Span<byte> source, long from, long stride, Span<byte> dest, long to, long itemSize, long count)
-    {
-        ref byte src = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), (nint)from);
-        ref byte dst = ref Unsafe.Add(ref MemoryMarshal.GetReference(dest), (nint)to);
-        switch (itemSize)
-        {
-            case 8:
-                CopyItems<long>(ref src, (nint)stride, ref dst, 8, (nint)count);
-                break;
-            case 4:
-                CopyItems<int>(ref src, (nint)stride, ref dst, 4, (nint)count);
-                break;
-            case 2:
-                CopyItems<short>(ref src, (nint)stride, ref dst, 2, (nint)count);
-                break;
-            default:
-                for (long k = 0; k < count; k++)
-                {
-                    source.Slice((int)(from + (k * stride)), (int)itemSize).CopyTo(dest.Slice((int)(to + (k * itemSize))));
-                }
-
-                break;
-        }
-    }
+    private static void CopyStrided(Span<byte> source, long from, long stride, Span<byte> dest, long to, long itemSize, long count) =>
+        CopyItems(
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(source), (nint)from),
+            (nint)stride,
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(dest), (nint)to),
+            (nint)itemSize,
+            itemSize,
+            (nint)count);
 
     /// <summary>The block holding a whole row, after checking every element of the row lies inside it.</summary>
     /// <remarks>128-bit arithmetic: an unverified row's stride * count may overflow a long, and a wrapped range would pass the check.</remarks>
@@ -369,6 +299,34 @@ public static class ViewCopier
 
         start = (int)row.Offset;
         return block.Span;
+    }
+
+    /// <summary>Copies <paramref name="count"/> items between two strided runs, with a tight loop per common itemsize.</summary>
+    /// <remarks>Unchecked: callers have bounds-checked both runs whole (RowSpan, TryExtent, exact spans).</remarks>
+    private static void CopyItems(ref byte from, nint fromStep, ref byte to, nint toStep, long itemSize, nint count)
+    {
+        switch (itemSize)
+        {
+            case 1:
+                CopyItems<byte>(ref from, fromStep, ref to, toStep, count);
+                break;
+            case 2:
+                CopyItems<short>(ref from, fromStep, ref to, toStep, count);
+                break;
+            case 4:
+                CopyItems<int>(ref from, fromStep, ref to, toStep, count);
+                break;
+            case 8:
+                CopyItems<long>(ref from, fromStep, ref to, toStep, count);
+                break;
+            default:
+                for (nint k = 0; k < count; k++)
+                {
+                    Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref to, k * toStep), ref Unsafe.Add(ref from, k * fromStep), (uint)itemSize);
+                }
+
+                break;
+        }
     }
 
     private static void CopyItems<T>(ref byte from, nint fromStep, ref byte to, nint toStep, nint count)

@@ -136,7 +136,7 @@ public sealed class ViewLayout
 
     /// <summary>The byte range, relative to the view's <c>buf</c>, that dimensions [from, to) reach with elements of <paramref name="elementSize"/> bytes.</summary>
     /// <remarks>Without suboffsets, Extent(0, NDim, ItemSize) is all the view touches. Empty when any of those dimensions is 0.</remarks>
-    /// <exception cref="OverflowException">The range is wider than a long can hold (see <see cref="TryExtent"/>).</exception>
+    /// <exception cref="OverflowException">The range is wider than a long can hold (see <see cref="TryExtent(int, int, long, out long, out long)"/>).</exception>
     public (long Low, long High) Extent(int from, int to, long elementSize) =>
         TryExtent(from, to, elementSize, out long low, out long high) ? (low, high) : throw new OverflowException("The view's extent does not fit in 64 bits.");
 
