@@ -23,21 +23,24 @@ internal sealed class FloatCode : FormatCode
         _checkOverflow = checkOverflow;
     }
 
-    public override object? Unpack(ReadOnlySpan<byte> source, bool littleEndian, IValueBoxer boxer)
-    {
-        ulong raw = RawBits.Read(source, Size, littleEndian);
-        return boxer.Float(Size switch
-        {
-            2 => UnpackHalf((ushort)raw),
-            4 => (double)BitConverter.UInt32BitsToSingle((uint)raw),
-            _ => BitConverter.UInt64BitsToDouble(raw),
-        });
-    }
+    public override object? Unpack(ReadOnlySpan<byte> source, bool littleEndian, IValueBoxer boxer) =>
+        boxer.Float(Read(source, littleEndian));
 
     internal override bool TryReadNumber(ReadOnlySpan<byte> source, bool littleEndian, out Number value)
     {
-        value = Number.Float((double)Unpack(source, littleEndian, ClrValueBoxer.Instance)!);
+        value = Number.Float(Read(source, littleEndian));
         return true;
+    }
+
+    private double Read(ReadOnlySpan<byte> source, bool littleEndian)
+    {
+        ulong raw = RawBits.Read(source, Size, littleEndian);
+        return Size switch
+        {
+            2 => UnpackHalf((ushort)raw),
+            4 => BitConverter.UInt32BitsToSingle((uint)raw),
+            _ => BitConverter.UInt64BitsToDouble(raw),
+        };
     }
 
     public override void Pack(Span<byte> destination, object? value, bool littleEndian)

@@ -27,17 +27,17 @@ internal sealed class IntegerCode : FormatCode
     public override object? Unpack(ReadOnlySpan<byte> source, bool littleEndian, IValueBoxer boxer)
     {
         ulong raw = RawBits.Read(source, Size, littleEndian);
-        return Kind == FormatValueKind.SignedInteger
-            ? boxer.Integer((long)(raw << _signShift) >> _signShift)
-            : boxer.Unsigned(raw);
+        return Kind == FormatValueKind.SignedInteger ? boxer.Integer(SignExtend(raw)) : boxer.Unsigned(raw);
     }
 
     internal override bool TryReadNumber(ReadOnlySpan<byte> source, bool littleEndian, out Number value)
     {
         ulong raw = RawBits.Read(source, Size, littleEndian);
-        value = Kind == FormatValueKind.SignedInteger ? Number.Signed((long)(raw << _signShift) >> _signShift) : Number.Unsigned(raw);
+        value = Kind == FormatValueKind.SignedInteger ? Number.Signed(SignExtend(raw)) : Number.Unsigned(raw);
         return true;
     }
+
+    private long SignExtend(ulong raw) => (long)(raw << _signShift) >> _signShift;
 
     public override void Pack(Span<byte> destination, object? value, bool littleEndian)
     {
