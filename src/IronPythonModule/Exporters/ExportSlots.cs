@@ -90,7 +90,8 @@ internal sealed class ExportSlots
     private static object? Find(CodeContext context, PythonType type, string name) =>
         TryGet(context, type, name, out object? value) ? value : null;
 
-    private static bool TryGet(CodeContext context, PythonType type, string name, out object? value) =>
+    /// <summary>A class attribute that is set (not None), as the slot lookup sees it.</summary>
+    internal static bool TryGet(CodeContext context, PythonType type, string name, out object? value) =>
         PythonOps.TryGetBoundAttr(context, type, name, out value) && value is not null;
 
     private static Func<PythonType, int>? VersionGetter()

@@ -15,8 +15,26 @@ namespace NewBuffer.IronPython.Exporters;
 internal static class ExporterDispatch
 {
     /// <summary>Which style <paramref name="obj"/> exports with; <paramref name="pythonOnly"/> skips the native styles.</summary>
-    public static ExportStyle StyleOf(CodeContext context, object? obj, bool pythonOnly = false)
+    public static ExportStyle StyleOf(CodeContext context, object? obj, bool pythonOnly = false) =>
+        Resolve(context, obj, pythonOnly, out _);
+
+    /// <summary>An exporter for one request on <paramref name="obj"/>, or null when it has no buffer.</summary>
+    public static IBufferExporter? TryCreate(CodeContext context, object? obj, bool pythonOnly = false) => Resolve(context, obj, pythonOnly, out ExportSlots? slots) switch
     {
+        ExportStyle.MemoryView => (MemoryViewObject)obj!,
+        ExportStyle.CoreExporter => (IBufferExporter)obj!,
+        ExportStyle.Mixin => new MixinExporter(context, obj!, slots!),
+        ExportStyle.GetBufferMethod => new GetBufferMethodExporter(context, obj!, slots!),
+        ExportStyle.Delegating => new DelegatingExporter(context, obj!, slots!),
+        ExportStyle.Native => new NativeExporter((IronPythonBuffers)obj!),
+        ExportStyle.DotNetMemory => new DotNetMemoryExporter(obj!),
+        _ => null,
+    };
+
+    /// <summary>The style, and for the Python-level styles the class's slots (looked up once per request).</summary>
+    private static ExportStyle Resolve(CodeContext context, object? obj, bool pythonOnly, out ExportSlots? slots)
+    {
+        slots = null;
         switch (obj)
         {
             case null:
@@ -29,10 +47,10 @@ internal static class ExporterDispatch
 
         if (obj is IPythonObject)
         {
-            ExportStyle style = ExportSlots.For(context, DynamicHelpers.GetPythonType(obj)).Style;
-            if (style != ExportStyle.None)
+            slots = ExportSlots.For(context, DynamicHelpers.GetPythonType(obj));
+            if (slots.Style != ExportStyle.None)
             {
-                return style;
+                return slots.Style;
             }
         }
 
@@ -48,21 +66,6 @@ internal static class ExporterDispatch
             _ => ExportStyle.None,
         };
     }
-
-    /// <summary>An exporter for one request on <paramref name="obj"/>, or null when it has no buffer.</summary>
-    public static IBufferExporter? TryCreate(CodeContext context, object? obj, bool pythonOnly = false) => StyleOf(context, obj, pythonOnly) switch
-    {
-        ExportStyle.MemoryView => (MemoryViewObject)obj!,
-        ExportStyle.CoreExporter => (IBufferExporter)obj!,
-        ExportStyle.Mixin => new MixinExporter(context, obj!, SlotsOf(context, obj!)),
-        ExportStyle.GetBufferMethod => new GetBufferMethodExporter(context, obj!, SlotsOf(context, obj!)),
-        ExportStyle.Delegating => new DelegatingExporter(context, obj!, SlotsOf(context, obj!)),
-        ExportStyle.Native => new NativeExporter((IronPythonBuffers)obj!),
-        ExportStyle.DotNetMemory => new DotNetMemoryExporter(obj!),
-        _ => null,
-    };
-
-    private static ExportSlots SlotsOf(CodeContext context, object obj) => ExportSlots.For(context, DynamicHelpers.GetPythonType(obj));
 
     /// <summary>An exporter for <paramref name="obj"/>, or CPython's TypeError for an object without a buffer.</summary>
     public static IBufferExporter Create(CodeContext context, object? obj, string who) =>
@@ -88,5 +91,5 @@ internal static class ExporterDispatch
     }
 
     public static bool HasTypeAttribute(CodeContext context, PythonType type, string name) =>
-        PythonOps.TryGetBoundAttr(context, type, name, out object? value) && value is not null;
+        ExportSlots.TryGet(context, type, name, out _);
 }
