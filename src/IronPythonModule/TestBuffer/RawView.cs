@@ -1,12 +1,11 @@
-// Questions about a raw Py_buffer, as CPython's abstract.c answers them: PyBuffer_IsContiguous,
-// PyBuffer_GetPointer and memoryobject.c's init_shape_strides. _testbuffer works on views exactly
+// Questions about a raw Py_buffer, as CPython's abstract.c answers them: PyBuffer_IsContiguous
+// and memoryobject.c's init_shape_strides. _testbuffer works on views exactly
 // as exporters made them - shape or strides may be NULL, and an ndarray may have up to 128
 // dimensions (ND_MAX_NDIM), twice what the core's ViewLayout (and any consumer) accepts - so these
 // read the BufferView fields directly instead of building a ViewLayout. Whoever needs a ViewLayout
 // (copying, tolist) asks Layout() for one, which fills in NULL strides the way CPython does.
 using System;
 using NewBuffer.Geometry;
-using NewBuffer.Memory;
 using NewBuffer.Protocol;
 
 namespace NewBuffer.IronPython.TestBuffer;
@@ -20,23 +19,6 @@ internal static class RawView
         Order.Fortran => !view.HasSuboffsets && IsFortran(view),
         _ => !view.HasSuboffsets && (IsC(view) || IsFortran(view)),
     };
-
-    /// <summary><c>PyBuffer_GetPointer</c>: the item at <paramref name="indices"/> (each in range), following suboffsets.</summary>
-    public static BufferPointer GetPointer(BufferView view, ReadOnlySpan<long> indices)
-    {
-        long[] strides = StridesOf(view);
-        BufferPointer p = view.Buf;
-        for (int i = 0; i < indices.Length; i++)
-        {
-            p = p.Add(strides[i] * indices[i]);
-            if (view.HasSuboffsets && view.Suboffsets[i] >= 0)
-            {
-                p = MemoryRegistry.Dereference(p).Add(view.Suboffsets[i]);
-            }
-        }
-
-        return p;
-    }
 
     /// <summary>The view's geometry with NULLs filled in (memoryobject.c's init_shape_strides): a NULL shape
     /// is one dimension of <c>len</c> items, NULL strides are C-contiguous ones.</summary>

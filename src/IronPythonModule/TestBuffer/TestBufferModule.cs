@@ -114,17 +114,18 @@ public static partial class TestBufferModule
                 throw PythonErrors.ValueError("get_pointer(): len(indices) != ndim");
             }
 
+            ViewLayout layout = RawView.Layout(view);
             var indices = new long[view.NDim];
             for (int i = 0; i < indices.Length; i++)
             {
                 indices[i] = NDArgs.ToSsize(items[i]);
-                if (indices[i] < 0 || indices[i] >= view.Shape[i])
+                if (indices[i] < 0 || indices[i] >= layout.Shape[i])
                 {
                     throw PythonErrors.ValueError($"get_pointer(): invalid index {indices[i]} at position {i}");
                 }
             }
 
-            return NDItems.Unpack(RawView.GetPointer(view, indices), view.Format, view.ItemSize);
+            return NDItems.Unpack(layout.Locate(view.Buf, indices), view.Format, view.ItemSize);
         }
         catch (CoreBufferException e)
         {

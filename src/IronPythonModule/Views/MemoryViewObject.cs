@@ -12,8 +12,6 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Numerics;
-using System.Text;
-using System.Threading;
 using IronPython.Runtime;
 using Microsoft.Scripting;
 using Microsoft.Scripting.Runtime;
