@@ -333,6 +333,7 @@ HOSTILE_CONSUMERS = [
     lambda x: struct.unpack_from('b', x),
     lambda x: newbuffer.get_buffer(x, newbuffer.PyBUF_FULL_RO).release_buffer(),
     lambda x: _testbuffer.ndarray(x).tolist(),
+    lambda x: _testbuffer.get_pointer(x, [0] * newbuffer.get_buffer(x, newbuffer.PyBUF_FULL_RO).ndim),
 ]
 
 
