@@ -79,9 +79,7 @@ internal static class PythonValues
 
     private sealed class PythonBoxer : IValueBoxer
     {
-        public object? Integer(long value) => value is >= int.MinValue and <= int.MaxValue
-            ? ScriptingRuntimeHelpers.Int32ToObject((int)value)
-            : (BigInteger)value;
+        public object? Integer(long value) => ToPython(value);
 
         public object? Unsigned(ulong value) => value <= int.MaxValue
             ? ScriptingRuntimeHelpers.Int32ToObject((int)value)

@@ -103,7 +103,7 @@ class PygameCompatTests(unittest.TestCase):
         i.release()
 
     def test_writable_request_of_readonly_exporter(self):
-        with self.assertRaises(BufferError):
+        with self.assertRaisesRegex(BufferError, '^buffer is read-only$'):
             Importer(Exporter((2,), readonly=True), PyBUF_WRITABLE)
 
     def test_exporter_memory_is_shared_with_memoryview(self):

@@ -488,7 +488,11 @@ public static partial class NewBufferModule
             {
                 if (PythonOps.EqualRetBool(context, __getitem__(context, PythonValues.ToPython(i)), value))
                 {
-                    found = count++ == 0 ? i : found;
+                    if (count++ == 0)
+                    {
+                        found = i;
+                    }
+
                     if (!all)
                     {
                         break;
