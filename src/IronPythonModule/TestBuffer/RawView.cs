@@ -46,64 +46,11 @@ internal static class RawView
     private static long[] StridesOf(BufferView view) =>
         view.HasStrides ? view.Strides.ToArray() : ViewLayout.ContiguousStrides(view.Shape, view.ItemSize);
 
-    private static bool IsC(BufferView view)
-    {
-        if (view.Len == 0 || !view.HasStrides)
-        {
-            return true;
-        }
+    // PyBuffer_IsContiguous's _IsCContiguous and _IsFortranContiguous: an empty view is both; NULL
+    // strides mean C order, which is Fortran order too when at most one dimension is longer than 1.
+    private static bool IsC(BufferView view) =>
+        view.Len == 0 || !view.HasStrides || ViewLayout.HasContiguousStrides(view.Shape, view.Strides, view.ItemSize, Order.C);
 
-        long expected = view.ItemSize;
-        for (int i = view.NDim - 1; i >= 0; i--)
-        {
-            long dim = view.Shape[i];
-            if (dim > 1 && view.Strides[i] != expected)
-            {
-                return false;
-            }
-
-            expected *= dim;
-        }
-
-        return true;
-    }
-
-    private static bool IsFortran(BufferView view)
-    {
-        if (view.Len == 0)
-        {
-            return true;
-        }
-
-        if (!view.HasStrides)
-        {
-            // C order by definition: Fortran as well when at most one dimension is longer than 1.
-            if (view.NDim <= 1)
-            {
-                return true;
-            }
-
-            int longer = 0;
-            foreach (long dim in view.Shape)
-            {
-                longer += dim > 1 ? 1 : 0;
-            }
-
-            return longer <= 1;
-        }
-
-        long expected = view.ItemSize;
-        for (int i = 0; i < view.NDim; i++)
-        {
-            long dim = view.Shape[i];
-            if (dim > 1 && view.Strides[i] != expected)
-            {
-                return false;
-            }
-
-            expected *= dim;
-        }
-
-        return true;
-    }
+    private static bool IsFortran(BufferView view) =>
+        view.Len == 0 || ViewLayout.HasContiguousStrides(view.Shape, StridesOf(view), view.ItemSize, Order.Fortran);
 }

@@ -50,8 +50,8 @@ public sealed class ViewLayout
         _shape = shape;
         _strides = strides;
         _suboffsets = suboffsets;
-        IsCContiguous = suboffsets is null && (count == 0 || HasContiguousStrides(Order.C));
-        IsFContiguous = suboffsets is null && (count == 0 || HasContiguousStrides(Order.Fortran));
+        IsCContiguous = suboffsets is null && (count == 0 || HasContiguousStrides(shape, strides, itemSize, Order.C));
+        IsFContiguous = suboffsets is null && (count == 0 || HasContiguousStrides(shape, strides, itemSize, Order.Fortran));
     }
 
     /// <summary>Bytes per element.</summary>
@@ -261,19 +261,21 @@ public sealed class ViewLayout
     internal static ViewLayout Own(long itemSize, long[] shape, long[] strides, long[]? suboffsets) =>
         new(itemSize, shape, strides, suboffsets);
 
-    private bool HasContiguousStrides(Order order)
+    /// <summary>Whether <paramref name="strides"/> are the contiguous ones of <paramref name="shape"/> in
+    /// <paramref name="order"/> (C or Fortran), ignoring dimensions of length 1; for arrays that are not a layout.</summary>
+    public static bool HasContiguousStrides(ReadOnlySpan<long> shape, ReadOnlySpan<long> strides, long itemSize, Order order)
     {
-        long expected = ItemSize;
-        int n = _shape.Length;
+        long expected = itemSize;
+        int n = shape.Length;
         for (int k = 0; k < n; k++)
         {
             int i = order == Order.C ? n - 1 - k : k;
-            if (_shape[i] > 1 && _strides[i] != expected)
+            if (shape[i] > 1 && strides[i] != expected)
             {
                 return false;
             }
 
-            expected *= _shape[i];
+            expected *= shape[i];
         }
 
         return true;
