@@ -44,9 +44,6 @@ public sealed class ViewHandle
     /// <summary>True once released; operations then fail.</summary>
     public bool IsReleased => (Volatile.Read(ref _state) & ReleasedBit) != 0;
 
-    /// <summary>Buffers exported from this view and not yet released.</summary>
-    public int Exports => Volatile.Read(ref _exports);
-
     /// <summary>Begins an operation on the view's memory; dispose the result when done.</summary>
     /// <exception cref="BufferException">The view was released (Kind Value, CPython's message).</exception>
     public Operation Enter()
@@ -160,7 +157,7 @@ public sealed class ViewHandle
     private static void ThrowReleased() => ThrowHelper.ThrowValue("operation forbidden on released memoryview object");
 
     /// <summary>An operation in progress on a view's memory; the view's registration outlives it.</summary>
-    public readonly struct Operation : System.IDisposable, System.IEquatable<Operation>
+    public readonly struct Operation : System.IDisposable
     {
         private readonly ViewHandle? _handle;
 
@@ -171,20 +168,5 @@ public sealed class ViewHandle
 
         /// <summary>Ends the operation.</summary>
         public void Dispose() => _handle?.Exit();
-
-        /// <inheritdoc/>
-        public bool Equals(Operation other) => ReferenceEquals(_handle, other._handle);
-
-        /// <inheritdoc/>
-        public override bool Equals(object? obj) => obj is Operation other && Equals(other);
-
-        /// <inheritdoc/>
-        public override int GetHashCode() => _handle?.GetHashCode() ?? 0;
-
-        /// <summary>Same handle.</summary>
-        public static bool operator ==(Operation left, Operation right) => left.Equals(right);
-
-        /// <summary>Different handles.</summary>
-        public static bool operator !=(Operation left, Operation right) => !left.Equals(right);
     }
 }
