@@ -10,9 +10,9 @@ wrong thing, recurse). Every exporter counts its gets and releases under a lock.
 import json
 import os
 import struct
-import threading
 
 import newbuffer
+from support import Counter
 
 PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'corpus', 'invalid_views.json')
 UNKNOWN = 0x1000
@@ -47,34 +47,6 @@ class Guarded:
 
     def close(self):
         newbuffer.unregister_memory(self.region)
-
-
-class Counter:
-    """Gets and releases of one exporter, counted under a lock (IronPython has no GIL)."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.gets = self.releases = 0
-        self.released_tokens = set()
-        self.double_releases = 0
-
-    def got(self):
-        with self.lock:
-            self.gets += 1
-            return self.gets
-
-    def released(self, token=None):
-        with self.lock:
-            self.releases += 1
-            if token is not None:
-                if token in self.released_tokens:
-                    self.double_releases += 1
-                self.released_tokens.add(token)
-
-    @property
-    def balanced(self):
-        with self.lock:
-            return self.gets == self.releases and self.double_releases == 0
 
 
 class Case:

@@ -3,6 +3,7 @@ import gc
 import struct
 import sys
 import io
+import threading
 
 import newbuffer
 
@@ -27,6 +28,34 @@ class Recorder:
     @property
     def releases(self):
         return len(self.released)
+
+
+class Counter:
+    """Gets and releases of one exporter, counted under a lock (IronPython has no GIL)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.gets = self.releases = 0
+        self.released_tokens = set()
+        self.double_releases = 0
+
+    def got(self):
+        with self.lock:
+            self.gets += 1
+            return self.gets
+
+    def released(self, token=None):
+        with self.lock:
+            self.releases += 1
+            if token is not None:
+                if token in self.released_tokens:
+                    self.double_releases += 1
+                self.released_tokens.add(token)
+
+    @property
+    def balanced(self):
+        with self.lock:
+            return self.gets == self.releases and self.double_releases == 0
 
 
 def int_matrix(rows, cols, fmt='i'):

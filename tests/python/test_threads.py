@@ -10,7 +10,7 @@ import time
 import unittest
 
 import newbuffer
-from support import collect
+from support import Counter, collect
 
 DEADLINE = 60
 THREADS = 4
@@ -19,13 +19,12 @@ EXPECTED = struct.pack('64i', *VALUES)
 
 
 class Exporter(newbuffer.BufferMixin):
-    """64 ints; counts gets and releases under a lock; poison=True overwrites the data at release."""
+    """64 ints; counts gets and releases (support.Counter); poison=True overwrites the data at release."""
 
     def __init__(self, poison=False):
         self.data = bytearray(EXPECTED)
         self.poison = poison
-        self.lock = threading.Lock()
-        self.gets = self.releases = 0
+        self.count = Counter()
 
     def _get_buffer(self, view, flags):
         view.obj = self
@@ -37,12 +36,10 @@ class Exporter(newbuffer.BufferMixin):
         view.ndim = 2
         view.shape = (8, 8)
         view.strides = (32, 4)
-        with self.lock:
-            self.gets += 1
+        view.internal = self.count.got()
 
     def _release_buffer(self, view):
-        with self.lock:
-            self.releases += 1
+        self.count.released(view.internal)
         if self.poison:
             self.data[:] = b'\xee' * len(self.data)
 
@@ -107,8 +104,8 @@ class ThreadTests(unittest.TestCase):
 
         run_threads(self, [worker(seed) for seed in range(THREADS)])
         collect()
-        self.assertEqual(x.gets, x.releases)
-        self.assertGreater(x.gets, 0)
+        self.assertTrue(x.count.balanced, (x.count.gets, x.count.releases, x.count.double_releases))
+        self.assertGreater(x.count.gets, 0)
 
     def test_release_while_other_threads_read(self):
         for round_ in range(15):
@@ -148,7 +145,7 @@ class ThreadTests(unittest.TestCase):
 
             run_threads(self, [reader(s) for s in range(THREADS - 1)] + [releaser])
             # No collection needed: every derived view was released, so the release is exact now.
-            self.assertEqual((x.gets, x.releases), (1, 1), 'round %d' % round_)
+            self.assertEqual((x.count.gets, x.count.releases, x.count.double_releases), (1, 1, 0), 'round %d' % round_)
             with self.assertRaisesRegex(ValueError, 'operation forbidden on released memoryview object'):
                 m.tobytes()
 
@@ -178,7 +175,7 @@ class ThreadTests(unittest.TestCase):
             run_threads(self, [exporter, releaser])
             self.assertNotEqual(outcome.get('exported'), False, 'an export read released memory')
             m.release()
-            self.assertEqual((x.gets, x.releases), (1, 1))
+            self.assertEqual((x.count.gets, x.count.releases, x.count.double_releases), (1, 1, 0))
 
     def test_threads_racing_to_fill_one_py_buffer(self):
         for _ in range(20):
@@ -197,7 +194,7 @@ class ThreadTests(unittest.TestCase):
             self.assertEqual(len(filled), 1)
             view.release_buffer()
             view.release_buffer()
-            self.assertEqual((x.gets, x.releases), (1, 1))
+            self.assertEqual((x.count.gets, x.count.releases, x.count.double_releases), (1, 1, 0))
 
     def test_operations_on_a_view_released_by_another_thread_raise_value_error(self):
         x = Exporter()
