@@ -115,7 +115,8 @@ public static class ViewVerifier
 
         if (!view.HasShape && ndim == 1)
         {
-            // A simple request's answer: the consumer disregards itemsize and sees len bytes.
+            // A simple request's answer: the consumer disregards itemsize and sees len bytes. (The
+            // _testbuffer ndarray shows such views raw instead, itemsize kept: RawView.ShapelessLength.)
             layout = ViewLayout.Own(1, [view.Len], [1], null);
             return null;
         }
