@@ -10,7 +10,7 @@ import unittest
 import zlib
 
 import newbuffer
-from support import collect
+from support import Counter, collect
 
 PAYLOAD = b'newbuffer-payload'
 
@@ -18,36 +18,36 @@ PAYLOAD = b'newbuffer-payload'
 class ByDelegation(newbuffer.Buffer):
     def __init__(self):
         self.data = bytearray(PAYLOAD)
-        self.active = 0
+        self.count = Counter()
 
     def __buffer__(self, flags):
-        self.active += 1
+        self.count.got()
         return self.data
 
     def __release_buffer__(self, view):
-        self.active -= 1
+        self.count.released()
 
 
 class ByGetBuffer(newbuffer.Buffer):
     def __init__(self):
         self.data = bytearray(PAYLOAD)
-        self.active = 0
+        self.count = Counter()
 
     def __getbuffer__(self, flags):
-        self.active += 1
+        self.count.got()
         return newbuffer.memoryview(self.data)
 
     def __releasebuffer__(self, view):
-        self.active -= 1
+        self.count.released()
 
 
 class ByMixin(newbuffer.BufferMixin):
     def __init__(self):
         self.data = bytearray(PAYLOAD)
-        self.active = 0
+        self.count = Counter()
 
     def _get_buffer(self, view, flags):
-        self.active += 1
+        self.count.got()
         view.obj = self
         view.buf = self.data
         view.len = len(self.data)
@@ -59,7 +59,7 @@ class ByMixin(newbuffer.BufferMixin):
         view.strides = (1,) if flags & newbuffer.PyBUF_STRIDES == newbuffer.PyBUF_STRIDES else None
 
     def _release_buffer(self, view):
-        self.active -= 1
+        self.count.released()
 
 
 def exporters():
@@ -127,7 +127,7 @@ class ConsumerTests(unittest.TestCase):
                 with self.subTest(consumer=name, style=type(exporter).__name__):
                     self.assertEqual(read(exporter), EXPECTED.get(name, PAYLOAD))
                     collect()
-                    self.assertEqual(exporter.active, 0, 'every request released')
+                    self.assertTrue(exporter.count.balanced, 'every request released once: %d gets, %d releases' % (exporter.count.gets, exporter.count.releases))
 
     def test_array_frombytes_appends_the_bytes(self):
         for exporter in exporters():
@@ -144,7 +144,7 @@ class ConsumerTests(unittest.TestCase):
                     f.readinto(exporter)
                 self.assertEqual(bytes(exporter.data[:3]), b'XYZ')
                 collect()
-                self.assertEqual(exporter.active, 0)
+                self.assertTrue(exporter.count.balanced, '%d gets, %d releases' % (exporter.count.gets, exporter.count.releases))
 
     def test_buffered_readinto_needs_a_memoryview(self):
         # IronPython's buffered readinto only takes lists of bytes or objects with __setitem__
