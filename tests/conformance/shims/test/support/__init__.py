@@ -1,9 +1,10 @@
-"""The parts of CPython's test.support that test_buffer.py uses, for running it under IronPython.
+"""The parts of CPython's test.support that test_buffer.py and test_memoryview.py use, under IronPython.
 
 Each helper behaves as CPython's does outside regrtest: a shim supplies what is missing and never
 skips or weakens an assertion. Resources follow CPython's rule (every resource is enabled unless
 `use_resources` lists the enabled ones, as regrtest's -u does); scripts/conformance sets it.
 """
+import gc
 import struct
 import sys
 import unittest
@@ -35,6 +36,13 @@ def cpython_only(test):
     if check_impl_detail(cpython=True):
         return test
     return unittest.skip("implementation detail specific to cpython")(test)
+
+
+def gc_collect():
+    """CPython's: collect until unreachable objects with finalizers are gone (three passes)."""
+    gc.collect()
+    gc.collect()
+    gc.collect()
 
 
 # Object layouts as CPython's test.support computes them (a PyObject header is 'nP').
