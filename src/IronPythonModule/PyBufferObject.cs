@@ -3,7 +3,8 @@
 //   - passed to BufferMixin._get_buffer: settable during the call, detached after it (any access then
 //     raises "undefined for an unallocated view"); passed read-only to _release_buffer;
 //   - standalone importer: Py_buffer().get_buffer(obj, flags) fills it with exactly what the exporter
-//     answered, unverified, and release_buffer() gives it back; the truth value says whether a
+//     answered, unverified (but for arrays of other than ndim entries, which a C struct cannot hold:
+//     ViewVerifier.AcquireRaw), and release_buffer() gives it back; the truth value says whether a
 //     struct is allocated.
 //
 // Pointer fields (buf, format, shape, strides, suboffsets) read as integer addresses or None, as in
@@ -21,6 +22,7 @@ using IronPython.Runtime.Operations;
 using NewBuffer.IronPython.Exporters;
 using NewBuffer.Memory;
 using NewBuffer.Protocol;
+using NewBuffer.Validation;
 
 namespace NewBuffer.IronPython;
 
@@ -267,7 +269,8 @@ public static partial class NewBufferModule
 
         public PythonTuple? suboffsets_tuple => Committed(nameof(suboffsets_tuple)) is { HasSuboffsets: true } v ? PythonValues.TupleOf(v.Suboffsets) : null;
 
-        [Documentation("get_buffer(obj, flags=PyBUF_SIMPLE)\n\nFill in the fields with obj's answer to flags, exactly as the exporter made them (unverified).")]
+        [Documentation("get_buffer(obj, flags=PyBUF_SIMPLE)\n\nFill in the fields with obj's answer to flags, exactly as the exporter made them (unverified;\n"
+            + "shape, strides and suboffsets must hold ndim entries, as the C struct's arrays do).")]
         public void get_buffer(CodeContext context, object? obj, int flags = 0)
         {
             // Threads racing to fill one struct: one wins, the others see it filled (no export is lost).
@@ -285,7 +288,7 @@ public static partial class NewBufferModule
             try
             {
                 IBufferExporter exporter = ExporterDispatch.Create(context, obj, string.Empty);
-                view = BufferView.Acquire(exporter, (Protocol.BufferFlags)flags);
+                view = ViewVerifier.AcquireRaw(exporter, (Protocol.BufferFlags)flags, "Py_buffer");
             }
             catch (Protocol.BufferException e)
             {

@@ -5,8 +5,9 @@
 //
 // The functions are thin: each acquires buffers through ExporterDispatch (any exporter newbuffer
 // knows), asks the core (RawView, ViewCopier, StructFormat) and releases what it acquired. Views are
-// used as the exporter made them, unverified, as _testbuffer does; every byte is still reached
-// through bounds-checked BufferPointers, so a bad view is an exception, never a stray read.
+// used as the exporter made them, unverified, as _testbuffer does (ViewVerifier.AcquireRaw checks only
+// that their arrays hold ndim entries, as a C struct's do); every byte is still reached through
+// bounds-checked BufferPointers, so a bad view is an exception, never a stray read.
 using System;
 using System.Collections.Generic;
 using System.Reflection;
@@ -313,7 +314,7 @@ public static partial class TestBufferModule
     {
         try
         {
-            return BufferView.Acquire(ExporterDispatch.Create(context, obj, string.Empty), Flags.FullRO);
+            return ViewVerifier.AcquireRaw(ExporterDispatch.Create(context, obj, string.Empty), Flags.FullRO, "ndarray");
         }
         catch (Exception)
         {
