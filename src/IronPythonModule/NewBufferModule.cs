@@ -9,6 +9,7 @@
 using System;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using IronPython.Modules;
 using IronPython.Runtime;
 using Microsoft.Scripting.Runtime;
@@ -158,7 +159,7 @@ public static partial class NewBufferModule
     }
 
     [Documentation("get_buffer(obj, flags=PyBUF_SIMPLE)\n\nA Py_buffer filled with obj's answer to flags, exactly as the exporter made it.")]
-    public static PyBufferObject get_buffer(CodeContext context, object? obj, int flags = PyBUF_SIMPLE)
+    public static PyBufferObject get_buffer(CodeContext context, object? obj, [Optional, DefaultParameterValue(PyBUF_SIMPLE)] object? flags)
     {
         var view = new PyBufferObject();
         view.get_buffer(context, obj, flags);

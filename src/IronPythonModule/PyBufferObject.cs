@@ -15,6 +15,7 @@
 // release). The *_tuple/format_string attributes read the same fields as Python values.
 using System;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
 using System.Text;
 using IronPython.Runtime;
 using Microsoft.Scripting.Runtime;
@@ -271,8 +272,11 @@ public static partial class NewBufferModule
 
         [Documentation("get_buffer(obj, flags=PyBUF_SIMPLE)\n\nFill in the fields with obj's answer to flags, exactly as the exporter made them (unverified;\n"
             + "shape, strides and suboffsets must hold ndim entries, as the C struct's arrays do).")]
-        public void get_buffer(CodeContext context, object? obj, int flags = 0)
+        public void get_buffer(CodeContext context, object? obj, [Optional, DefaultParameterValue(PyBUF_SIMPLE)] object? flags)
         {
+            // pygame parses "O|i": a C int, read before anything else happens.
+            int request = PythonValues.ToIntArgument(flags);
+
             // Threads racing to fill one struct: one wins, the others see it filled (no export is lost).
             lock (_gate)
             {
@@ -288,7 +292,7 @@ public static partial class NewBufferModule
             try
             {
                 IBufferExporter exporter = ExporterDispatch.Create(context, obj, string.Empty);
-                view = ViewVerifier.AcquireRaw(exporter, (Protocol.BufferFlags)flags, "Py_buffer");
+                view = ViewVerifier.AcquireRaw(exporter, (Protocol.BufferFlags)request, "Py_buffer");
             }
             catch (Protocol.BufferException e)
             {

@@ -31,5 +31,55 @@ class FindingTests(unittest.TestCase):
                     with self.assertRaisesRegex(ValueError, ': ' + message + '$'):
                         consume(x)
 
+    def test_flags_beyond_a_c_int(self):
+        # Each raised .NET's "Arithmetic operation resulted in an overflow." or "Value was either
+        # too large or too small for an Int32."; the messages are CPython's (pygame parses flags
+        # with PyArg "i", memoryview._from_flags and hex with Argument Clinic's int, __buffer__
+        # with typeobject.c's wrap_buffer).
+        cases = [
+            (lambda v: newbuffer.get_buffer(b'ab', v), {
+                2 ** 31: 'signed integer is greater than maximum', -2 ** 31 - 1: 'signed integer is less than minimum',
+                2 ** 63: 'Python int too large to convert to C long', -2 ** 70: 'Python int too large to convert to C long'}),
+            (lambda v: newbuffer.Py_buffer().get_buffer(b'ab', v), {
+                2 ** 31: 'signed integer is greater than maximum', 2 ** 64: 'Python int too large to convert to C long'}),
+            (lambda v: newbuffer.memoryview._from_flags(b'ab', v), {
+                2 ** 31: 'Python int too large to convert to C int', -2 ** 31 - 1: 'Python int too large to convert to C int',
+                2 ** 64: 'Python int too large to convert to C int'}),
+            (lambda v: newbuffer.memoryview(b'ab').__buffer__(v), {
+                2 ** 31: 'buffer flags too large', 2 ** 63: "cannot fit 'int' into an index-sized integer",
+                -2 ** 70: "cannot fit 'int' into an index-sized integer"}),
+            (lambda v: newbuffer.memoryview(b'ab').hex(':', v), {
+                2 ** 31: 'Python int too large to convert to C int', 2 ** 63: 'Python int too large to convert to C int',
+                -2 ** 70: 'Python int too large to convert to C int'}),
+        ]
+        for call, messages in cases:
+            for value, message in sorted(messages.items()):
+                with self.subTest(value=value, message=message):
+                    with self.assertRaises(OverflowError) as raised:
+                        call(value)
+                    self.assertEqual(str(raised.exception), message)
+
+    def test_flags_that_are_not_integers(self):
+        for call in (lambda v: newbuffer.get_buffer(b'ab', v), lambda v: newbuffer.memoryview._from_flags(b'ab', v),
+                     lambda v: newbuffer.memoryview(b'ab').__buffer__(v), lambda v: newbuffer.memoryview(b'ab').hex(':', v)):
+            for value, name in ((None, 'NoneType'), (1.5, 'float'), ('4', 'str')):
+                with self.subTest(value=value):
+                    with self.assertRaises(TypeError) as raised:
+                        call(value)
+                    self.assertEqual(str(raised.exception), "'%s' object cannot be interpreted as an integer" % name)
+            with self.assertRaisesRegex(ValueError, '^hostile __index__$'):
+                call(apifuzz.BadIndex())
+
+    def test_flags_in_range_still_work(self):
+        self.assertEqual(newbuffer.get_buffer(b'ab').len, 2)
+        self.assertEqual(newbuffer.get_buffer(b'ab', newbuffer.PyBUF_FULL_RO).ndim, 1)
+        self.assertEqual(newbuffer.memoryview._from_flags(b'ab', newbuffer.PyBUF_FULL_RO).tobytes(), b'ab')
+        self.assertEqual(newbuffer.memoryview(b'ab').__buffer__(newbuffer.PyBUF_SIMPLE).tobytes(), b'ab')
+        self.assertEqual(newbuffer.memoryview(b'abcd').hex(':', 2), '6162:6364')
+        self.assertEqual(newbuffer.memoryview(b'abcd').hex(':'), '61:62:63:64')
+        # Below INT_MIN wrap_buffer truncates to a C int, as CPython does: -2**31-1 becomes 0x7fffffff.
+        with self.assertRaisesRegex(BufferError, 'not writable'):
+            newbuffer.memoryview(b'ab').__buffer__(-2 ** 31 - 1)
+
 if __name__ == '__main__':
     unittest.main()

@@ -47,9 +47,9 @@ public static partial class TestBufferModule
         public NDArrayObject(CodeContext context, object? obj, object? shape = null, object? strides = null, object? offset = null, object? format = null, object? flags = null, object? getbuf = null)
         {
             _context = context;
-            long start = offset is null ? 0 : NDArgs.ToSsize(offset);
-            int ndFlags = flags is null ? 0 : NDArgs.ToCInt(flags);
-            int request = getbuf is null ? PyBUF_UNUSED : NDArgs.ToCInt(getbuf);
+            long start = offset is null ? 0 : PythonValues.ToSsize(offset);
+            int ndFlags = flags is null ? 0 : PythonValues.ToIntArgument(flags);
+            int request = getbuf is null ? PyBUF_UNUSED : PythonValues.ToIntArgument(getbuf);
             if (shape is null && ExporterDispatch.StyleOf(context, obj) != ExportStyle.None)
             {
                 if (strides is not null || start != 0 || (format is not null and not "B") || ndFlags is not (0 or ND_REDIRECT))
@@ -171,8 +171,8 @@ public static partial class TestBufferModule
         [Documentation("push(items, shape, strides=None, offset=0, format='B', flags=ND_DEFAULT)\n\nMake a new base buffer the active one.")]
         public void push(CodeContext context, object? items, object? shape, object? strides = null, object? offset = null, object? format = null, object? flags = null)
         {
-            long start = offset is null ? 0 : NDArgs.ToSsize(offset);
-            int ndFlags = flags is null ? 0 : NDArgs.ToCInt(flags);
+            long start = offset is null ? 0 : PythonValues.ToSsize(offset);
+            int ndFlags = flags is null ? 0 : PythonValues.ToIntArgument(flags);
             if ((ndFlags & ND_VAREXPORT) != 0)
             {
                 throw PythonErrors.ValueError("ND_VAREXPORT flag can only be used during object creation");
@@ -507,7 +507,7 @@ public static partial class TestBufferModule
 
             if (NDArgs.IsIndex(key))
             {
-                return Item(NDArgs.ToSsize(key));
+                return Item(PythonValues.ToSsize(key));
             }
 
             NDArrayObject sliced = ConsumeSelf();
@@ -563,7 +563,7 @@ public static partial class TestBufferModule
 
             if (dest.NDim == 1 && NDArgs.IsIndex(key))
             {
-                PackAt(Head.PointerAt(NDArgs.ToSsize(key)), dest, value);
+                PackAt(Head.PointerAt(PythonValues.ToSsize(key)), dest, value);
                 return;
             }
 

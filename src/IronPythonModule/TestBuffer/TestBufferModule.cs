@@ -86,7 +86,7 @@ public static partial class TestBufferModule
             throw PythonErrors.TypeError("first argument must be a slice object");
         }
 
-        long length = NDArgs.ToSsize(len);
+        long length = PythonValues.ToSsize(len);
         try
         {
             (long start, long stop, long step, long count) = NDArgs.Resolve(slice, length);
@@ -119,7 +119,7 @@ public static partial class TestBufferModule
             var indices = new long[view.NDim];
             for (int i = 0; i < indices.Length; i++)
             {
-                indices[i] = NDArgs.ToSsize(items[i]);
+                indices[i] = PythonValues.ToSsize(items[i]);
                 if (indices[i] < 0 || indices[i] >= layout.Shape[i])
                 {
                     throw PythonErrors.ValueError($"get_pointer(): invalid index {indices[i]} at position {i}");
@@ -149,7 +149,7 @@ public static partial class TestBufferModule
             throw PythonErrors.TypeError("buffertype must be PyBUF_READ or PyBUF_WRITE");
         }
 
-        long type = NDArgs.ToSsize(buffertype);
+        long type = PythonValues.ToSsize(buffertype);
         if (type > int.MaxValue || type < int.MinValue)
         {
             throw PythonOps.OverflowError("Python int too large to convert to C long");
@@ -214,7 +214,7 @@ public static partial class TestBufferModule
     [Documentation("py_buffer_to_contiguous(obj, order, flags)\n\nPyBuffer_ToContiguous: the bytes of obj's answer to flags, in order.")]
     public static Bytes py_buffer_to_contiguous(CodeContext context, object? obj, object? order, object? flags)
     {
-        int request = NDArgs.ToCInt(flags);
+        int request = PythonValues.ToIntArgument(flags);
         BufferView view = Acquire(context, obj, (Flags)request);
         try
         {
