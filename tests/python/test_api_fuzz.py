@@ -77,6 +77,10 @@ class FindingTests(unittest.TestCase):
         self.assertEqual(newbuffer.memoryview(b'ab').__buffer__(newbuffer.PyBUF_SIMPLE).tobytes(), b'ab')
         self.assertEqual(newbuffer.memoryview(b'abcd').hex(':', 2), '6162:6364')
         self.assertEqual(newbuffer.memoryview(b'abcd').hex(':'), '61:62:63:64')
+        # The magnitude of -2**31 is no C int: Math.Abs raised OverflowError "Negating the minimum value
+        # of a twos complement number is invalid.".
+        self.assertEqual(newbuffer.memoryview(b'abcd').hex(':', -2 ** 31), '61626364')
+        self.assertEqual(newbuffer.memoryview(b'abcd').hex(':', 2 ** 31 - 1), '61626364')
         # Below INT_MIN wrap_buffer truncates to a C int, as CPython does: -2**31-1 becomes 0x7fffffff.
         with self.assertRaisesRegex(BufferError, 'not writable'):
             newbuffer.memoryview(b'ab').__buffer__(-2 ** 31 - 1)
