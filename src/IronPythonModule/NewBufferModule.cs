@@ -141,12 +141,7 @@ public static partial class NewBufferModule
             dict[type.GetCustomAttribute<PythonTypeAttribute>()!.Name] = DynamicHelpers.GetPythonTypeFromType(type);
         }
 
-        // Native 'l' and 'n' mean what IronPython's struct says (4 bytes in 3.4, unlike CPython on
-        // 64-bit Linux), so views of array('l') and ctypes c_long agree with the format table.
-        FormatTable.Abi = new NativeAbi(
-            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "l"),
-            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "n"),
-            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "P"));
+        UseIronPythonAbi();
         dict["__name__"] = "newbuffer";
         var module = new CodeContext(dict, new ModuleContext(dict, context));
 
@@ -196,13 +191,31 @@ public static partial class NewBufferModule
         + "was not told about). Off by default: a wrong address then crashes the process.")]
     public static void set_unsafe_addresses(bool enabled) => MemoryResolver.Unsafe = enabled;
 
+    /// <summary>Native 'l' and 'n' mean what IronPython's struct says (4 bytes in 3.4, unlike CPython on
+    /// 64-bit Linux), so views of array('l') and ctypes c_long agree with the format table. Both modules
+    /// set it when loaded: _testbuffer may be imported without newbuffer.</summary>
+    internal static void UseIronPythonAbi() =>
+        FormatTable.Abi = new NativeAbi(
+            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "l"),
+            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "n"),
+            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "P"));
+
     /// <summary>Whether <paramref name="type"/> derives from this runtime's BufferMixin.</summary>
+    /// <remarks>False in a runtime that has not imported newbuffer: no class there can derive from BufferMixin.</remarks>
     internal static bool IsMixinType(CodeContext context, PythonType type) =>
-        context.LanguageContext.GetModuleState(MixinKey) is PythonType mixin && mixin.__subclasscheck__(type);
+        ModuleState(context, MixinKey) is PythonType mixin && mixin.__subclasscheck__(type);
 
     /// <summary>Whether <paramref name="release"/> is BufferMixin's own, empty <c>_release_buffer</c>.</summary>
     internal static bool IsDefaultMixinRelease(CodeContext context, object? release) =>
-        release is not null && ReferenceEquals(release, context.LanguageContext.GetModuleState(MixinReleaseKey));
+        release is not null && ReferenceEquals(release, ModuleState(context, MixinReleaseKey));
+
+    /// <summary>What a module stored in the runtime's module state under <paramref name="key"/>, or null
+    /// before that module was imported (PythonContext.GetModuleState throws for a missing key).</summary>
+    internal static object? ModuleState(CodeContext context, string key)
+    {
+        PythonContext python = context.LanguageContext;
+        return python.HasModuleState(key) ? python.GetModuleState(key) : null;
+    }
 
     /// <summary>The module context of the runtime <paramref name="obj"/>'s class was defined in.</summary>
     internal static CodeContext ContextFor(object obj)

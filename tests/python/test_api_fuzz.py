@@ -7,6 +7,29 @@ import newbuffer
 import apifuzz
 
 
+def fresh_engine(code):
+    """Runs code in a new IronPython engine of this process (nothing imported yet) and returns its `result`."""
+    import clr
+    clr.AddReference('IronPython')
+    clr.AddReference('NewBuffer.IronPython')
+    from IronPython.Hosting import Python
+    from NewBuffer.IronPython import NewBufferModule
+    engine = Python.CreateEngine()
+    NewBufferModule.Load(engine)
+    scope = engine.CreateScope()
+    engine.Execute(code, scope)
+    return scope.GetVariable('result')
+
+
+OUTCOME = '''
+def outcome(call):
+    try:
+        return 'ok: %r' % (call(),)
+    except Exception as e:
+        return '%s.%s: %s' % (type(e).__module__, type(e).__name__, e)
+'''
+
+
 class FindingTests(unittest.TestCase):
     """What the API fuzzer found, one test each."""
 
@@ -84,6 +107,44 @@ class FindingTests(unittest.TestCase):
         # Below INT_MIN wrap_buffer truncates to a C int, as CPython does: -2**31-1 becomes 0x7fffffff.
         with self.assertRaisesRegex(BufferError, 'not writable'):
             newbuffer.memoryview(b'ab').__buffer__(-2 ** 31 - 1)
+
+    def test_struct_error_before_struct_is_imported(self):
+        # struct.error is created when _struct is first imported; looking it up before raised
+        # KeyError "The given key 'structerror' was not present in the dictionary".
+        result = fresh_engine(OUTCOME + '''
+import newbuffer, _testbuffer
+result = outcome(lambda: _testbuffer.ndarray([2 ** 40], shape=[1], format='l'))
+import struct
+result = (result, struct.error.__module__)
+''')
+        self.assertEqual(tuple(result), ("struct.error: 'l' format requires -2147483648 <= number <= 2147483647", 'struct'))
+
+    def test_testbuffer_alone_sizes_native_formats_as_struct_does(self):
+        # The format table learnt IronPython's 4-byte native 'l' only when newbuffer was imported.
+        import clr
+        clr.AddReference('NewBuffer.Runtime')
+        from NewBuffer.Format import FormatTable, NativeAbi
+        saved = FormatTable.Abi
+        FormatTable.Abi = NativeAbi.Platform  # as in a process that never imported newbuffer
+        try:
+            result = fresh_engine('''
+import _testbuffer, struct
+result = (_testbuffer.ndarray([0], shape=[1], format='l').itemsize, struct.calcsize('l'))
+''')
+        finally:
+            FormatTable.Abi = saved
+        self.assertEqual(result[0], result[1])
+
+    def test_testbuffer_alone_asks_any_object_for_a_buffer(self):
+        # Finding whether an object is a BufferMixin raised KeyError "The given key
+        # 'newbuffer.BufferMixin' was not present" until newbuffer was imported.
+        result = fresh_engine(OUTCOME + '''
+import _testbuffer
+class Plain:
+    pass
+result = outcome(lambda: _testbuffer.ndarray(Plain()))
+''')
+        self.assertEqual(result, 'builtins.TypeError: shape is a required argument when constructing from list, tuple or scalar')
 
 if __name__ == '__main__':
     unittest.main()
