@@ -180,12 +180,12 @@ public static partial class NewBufferModule
 
     [Documentation("register_memory(obj)\n\nPin obj's memory (bytes, bytearray, array, ctypes...) and let Py_buffer fields\n"
         + "take addresses inside it, until obj is collected or unregister_memory(obj). Returns the address.")]
-    public static object register_memory(CodeContext context, object obj) =>
-        PythonValues.ToPython(MemoryResolver.Register(context, obj));
+    public static object register_memory(object? obj) =>
+        PythonValues.ToPython(MemoryResolver.Register(obj));
 
     [Documentation("unregister_memory(obj)\n\nForget memory registered with register_memory; True if it was registered.\n"
         + "The memory stays pinned (obj cannot be resized) until no view uses it and it is collected.")]
-    public static bool unregister_memory(object obj) => MemoryResolver.Unregister(obj);
+    public static bool unregister_memory(object? obj) => MemoryResolver.Unregister(obj);
 
     [Documentation("set_unsafe_addresses(enabled)\n\nTrust integer addresses newbuffer cannot bound (ctypes memory it\n"
         + "was not told about). Off by default: a wrong address then crashes the process.")]

@@ -146,5 +146,11 @@ result = outcome(lambda: _testbuffer.ndarray(Plain()))
 ''')
         self.assertEqual(result, 'builtins.TypeError: shape is a required argument when constructing from list, tuple or scalar')
 
+    def test_register_and_unregister_none(self):
+        # Both raised TypeError "Value cannot be null. (Parameter 'key')".
+        with self.assertRaisesRegex(TypeError, r"^register_memory\(\) needs an object with a native buffer .*not 'NoneType'$"):
+            newbuffer.register_memory(None)
+        self.assertIs(newbuffer.unregister_memory(None), False)
+
 if __name__ == '__main__':
     unittest.main()
