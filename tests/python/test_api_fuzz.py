@@ -152,5 +152,15 @@ result = outcome(lambda: _testbuffer.ndarray(Plain()))
             newbuffer.register_memory(None)
         self.assertIs(newbuffer.unregister_memory(None), False)
 
+    def test_ndarray_subscript_with_none_as_its_last_argument(self):
+        # IronPython passes a single None for the params array as null: SystemError "Object
+        # reference not set to an instance of an object." and TypeError "Value cannot be null.".
+        nd = _testbuffer.ndarray(list(range(6)), shape=[2, 3], flags=_testbuffer.ND_WRITABLE)
+        with self.assertRaisesRegex(TypeError, '^cannot index memory using "int"$'):
+            nd.__getitem__(1, 2, None)
+        with self.assertRaisesRegex(TypeError, "^a bytes-like object is required, not 'NoneType'$"):
+            nd.__setitem__(1, 2, 3, None)
+        self.assertEqual(nd[1].tolist(), [3, 4, 5])
+
 if __name__ == '__main__':
     unittest.main()

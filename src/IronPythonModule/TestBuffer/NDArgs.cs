@@ -18,6 +18,9 @@ internal static class NDArgs
         value is int or BigInteger or bool
         || (value is not null and not string and not double && PythonOps.TryGetBoundAttr(value, "__index__", out _));
 
+    /// <summary>The arguments a <c>params</c> array received: IronPython passes a lone None in its place as a null array.</summary>
+    public static object?[] Rest(object?[]? rest) => rest ?? [null];
+
     /// <summary>CHECK_LIST_OR_TUPLE: the items of a list or tuple, or TypeError naming <paramref name="name"/>.</summary>
     public static IList<object?> ListOrTuple(object? value, string name) => value switch
     {

@@ -252,12 +252,12 @@ public static partial class TestBufferModule
         }
 
         // IronPython binds nd[a, b] as __getitem__(a, b) rather than passing the tuple.
-        public object? __getitem__(CodeContext context, object? first, object? second, params object?[] rest) =>
-            __getitem__(context, PythonOps.MakeTuple([first!, second!, .. rest!]));
+        public object? __getitem__(CodeContext context, object? first, object? second, params object?[]? rest) =>
+            __getitem__(context, PythonOps.MakeTuple([first!, second!, .. NDArgs.Rest(rest)!]));
 
-        public void __setitem__(CodeContext context, object? first, object? second, object? third, params object?[] rest)
+        public void __setitem__(CodeContext context, object? first, object? second, object? third, params object?[]? rest)
         {
-            object?[] all = [first, second, third, .. rest];
+            object?[] all = [first, second, third, .. NDArgs.Rest(rest)];
             __setitem__(context, PythonOps.MakeTuple(all[..^1]!), all[^1]);
         }
 
