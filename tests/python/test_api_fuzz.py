@@ -162,5 +162,17 @@ result = outcome(lambda: _testbuffer.ndarray(Plain()))
             nd.__setitem__(1, 2, 3, None)
         self.assertEqual(nd[1].tolist(), [3, 4, 5])
 
+    def test_ndarray_iteration_checks_its_receiver(self):
+        # IronPython's __iter__ and __contains__ for an IEnumerable took None as the receiver:
+        # SystemError "Object reference not set to an instance of an object."
+        with self.assertRaisesRegex(TypeError, '^expected ndarray, got NoneType$'):
+            _testbuffer.ndarray.__contains__(None, 1)
+        with self.assertRaisesRegex(TypeError, '^expected ndarray, got NoneType$'):
+            _testbuffer.ndarray.__iter__(None)
+        nd = _testbuffer.ndarray(list(range(6)), shape=[2, 3])
+        self.assertEqual([row.tolist() for row in nd], [[0, 1, 2], [3, 4, 5]])
+        flat = _testbuffer.ndarray(list(range(6)), shape=[6])
+        self.assertEqual((3 in flat, 7 in flat, list(flat)), (True, False, [0, 1, 2, 3, 4, 5]))
+
 if __name__ == '__main__':
     unittest.main()

@@ -295,6 +295,24 @@ public static partial class TestBufferModule
             return PythonOps.Hash(context, tobytes(context));
         }
 
+        // Declared rather than left to IronPython, whose methods derived from IEnumerable do not check
+        // their receiver (ndarray.__iter__(None) was a NullReferenceException).
+        [Documentation("Iterate over the items (one dimension) or the sub-arrays, until IndexError.")]
+        public IEnumerator __iter__() => ((IEnumerable)this).GetEnumerator();
+
+        public bool __contains__(CodeContext context, object? value)
+        {
+            foreach (object? item in this)
+            {
+                if (PythonOps.EqualRetBool(context, item, value))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The sequence protocol CPython gives ndarray through sq_item: items until IndexError.</summary>
         IEnumerator IEnumerable.GetEnumerator()
         {
