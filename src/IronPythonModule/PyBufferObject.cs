@@ -285,6 +285,14 @@ public static partial class NewBufferModule
                     throw PythonErrors.ValueError("The Py_buffer struct is already filled in");
                 }
 
+                if (_view is not null)
+                {
+                    // Lent to _get_buffer: the consumer's view is this one, and an export filled in here
+                    // would be neither the consumer's answer nor ever released.
+                    throw PythonErrors.ValueError("get_buffer() cannot fill the Py_buffer lent to _get_buffer; "
+                        + "set its fields, or pass another exporter's view on with __buffer__");
+                }
+
                 _filling = true;
             }
 

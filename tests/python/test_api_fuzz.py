@@ -5,6 +5,7 @@ import unittest
 import _testbuffer
 import newbuffer
 import apifuzz
+from support import collect
 
 
 def fresh_engine(code):
@@ -173,6 +174,28 @@ result = outcome(lambda: _testbuffer.ndarray(Plain()))
         self.assertEqual([row.tolist() for row in nd], [[0, 1, 2], [3, 4, 5]])
         flat = _testbuffer.ndarray(list(range(6)), shape=[6])
         self.assertEqual((3 in flat, 7 in flat, list(flat)), (True, False, [0, 1, 2, 3, 4, 5]))
+
+    def test_a_py_buffer_lent_to_get_buffer_cannot_be_filled_again(self):
+        # get_buffer on the wrapper lent to _get_buffer acquired an export it never released, and
+        # left the consumer's view unfilled ("memoryview: itemsize must be positive, not 0").
+        class Inner(newbuffer.BufferMixin):
+            gets = releases = 0
+
+            def _get_buffer(self, view, flags):
+                view.obj, view.buf, view.len = self, bytearray(3), 3
+                Inner.gets += 1
+
+            def _release_buffer(self, view):
+                Inner.releases += 1
+
+        class Outer(newbuffer.BufferMixin):
+            def _get_buffer(self, view, flags):
+                view.get_buffer(Inner(), flags)
+
+        with self.assertRaisesRegex(ValueError, '^get_buffer\\(\\) cannot fill the Py_buffer lent to _get_buffer; '):
+            newbuffer.memoryview(Outer())
+        collect()
+        self.assertEqual((Inner.gets, Inner.releases), (0, 0))
 
 if __name__ == '__main__':
     unittest.main()
