@@ -1,11 +1,14 @@
-"""What the API-surface fuzzer (apifuzz.py) found, each pinned by a test that failed before its fix;
-scripts/fuzz runs the fuzzer from random seeds for as long as it is given."""
+"""Fixed-seed API-surface fuzzing (apifuzz.py) and the findings it made, each pinned by a test that
+failed before its fix; scripts/fuzz runs the same calls from random seeds for as long as it is given."""
 import unittest
 
 import _testbuffer
 import newbuffer
 import apifuzz
 from support import collect
+
+# The whole sweep, and as many random calls.
+SEEDS = range(apifuzz.SWEEP_SEEDS)
 
 
 def fresh_engine(code):
@@ -29,6 +32,50 @@ def outcome(call):
     except Exception as e:
         return '%s.%s: %s' % (type(e).__module__, type(e).__name__, e)
 '''
+
+
+class ApiFuzzTests(unittest.TestCase):
+    def test_targets_cover_every_public_callable(self):
+        labels = {t.label for t in apifuzz.TARGETS}
+        for expected in ('newbuffer.get_buffer', 'newbuffer.register_memory', 'newbuffer.unregister_memory',
+                         'newbuffer.exporter', 'newbuffer.memoryview', 'newbuffer.Py_buffer', 'newbuffer.BufferMixin',
+                         '_testbuffer.ndarray', '_testbuffer.staticarray', '_testbuffer.is_contiguous',
+                         '_testbuffer.cmp_contig', '_testbuffer.get_pointer', '_testbuffer.slice_indices',
+                         'method memoryview._from_flags', 'method memoryview.__buffer__', 'method memoryview.__release_buffer__',
+                         'method memoryview.__enter__', 'method memoryview.__exit__', 'method memoryview.__lt__',
+                         'method memoryview.__hash__', 'method memoryview.__len__', 'method memoryview.__iter__',
+                         'method ndarray.__getitem__', 'method ndarray.__setitem__', 'method ndarray.push',
+                         'set Py_buffer.shape', 'get ndarray.suboffsets', 'method BufferMixin._get_buffer',
+                         'method _BufferMeta.__instancecheck__', 'unbound memoryview.tobytes', '== memoryview', '[] ndarray'):
+            self.assertIn(expected, labels)
+        self.assertNotIn('newbuffer.set_unsafe_addresses', labels)
+
+    def test_the_sweep_reaches_every_parameter(self):
+        swept = {(t.label, position) for t, position, _ in apifuzz.SWEEP}
+        for expected in (('newbuffer.get_buffer', 1), ('method memoryview.hex', 1), ('_testbuffer.ndarray', 6),
+                         ('method Py_buffer.get_buffer', 1), ('set Py_buffer.shape', 0), ('[] memoryview', 0)):
+            self.assertIn(expected, swept)
+        self.assertGreaterEqual(len(SEEDS) * apifuzz.SWEEP_PER_SEED, len(apifuzz.SWEEP))
+
+    def test_judge_tells_meaningful_errors_from_leaks(self):
+        self.assertIsNone(apifuzz.judge(ValueError('memoryview: invalid slice key')))
+        self.assertIsNone(apifuzz.judge(StopIteration()))
+        self.assertEqual(apifuzz.judge(ValueError('')), 'empty message')
+        self.assertEqual(apifuzz.judge(SystemError('anything')), 'SystemError')
+        self.assertIn('Value cannot be null', apifuzz.judge(TypeError('Value cannot be null. (Parameter \'key\')')))
+        self.assertIn('overflow', apifuzz.judge(OverflowError('Arithmetic operation resulted in an overflow.')))
+
+    def test_a_seed_replays_the_same_calls(self):
+        first = [line.split('\n')[0] for line in apifuzz.describe(7)]
+        again = [line.split('\n')[0] for line in apifuzz.describe(7)]
+        self.assertEqual(len(first), apifuzz.CALLS_PER_SEED)
+        self.assertEqual(first, again)
+
+    def test_fixed_seeds_meet_only_meaningful_python_errors(self):
+        findings = []
+        for seed in SEEDS:
+            findings.extend(apifuzz.run_seed(seed))
+        self.assertEqual(findings, [], '\n'.join(findings[:10]))
 
 
 class FindingTests(unittest.TestCase):
