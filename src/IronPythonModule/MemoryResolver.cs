@@ -63,17 +63,22 @@ internal static class MemoryResolver
     }
 
     /// <summary>Pins <paramref name="owner"/>'s buffer and registers it until the owner is collected; returns its address.</summary>
-    public static long Register(CodeContext context, object owner)
+    public static long Register(object? owner)
     {
-        RegisteredMemory memory = s_registered.GetValue(owner, o => new RegisteredMemory(context, o));
+        if (owner is not IBufferProtocol exporter)
+        {
+            throw PythonErrors.TypeError($"register_memory() needs an object with a native buffer (bytes, bytearray, array, ctypes...), not '{PythonErrors.TypeName(owner)}'");
+        }
+
+        RegisteredMemory memory = s_registered.GetValue(exporter, o => new RegisteredMemory((IBufferProtocol)o));
         return memory.Block.Address;
     }
 
     /// <summary>Forgets the address of <paramref name="owner"/>'s memory; the pin goes when no view uses the memory any more.</summary>
     /// <remarks>Unpinning here would let views that still read the memory read whatever the collector puts there.</remarks>
-    public static bool Unregister(object owner)
+    public static bool Unregister(object? owner)
     {
-        if (s_registered.TryGetValue(owner, out RegisteredMemory? memory))
+        if (owner is not null && s_registered.TryGetValue(owner, out RegisteredMemory? memory))
         {
             s_registered.Remove(owner);
             MemoryRegistry.Forget(memory.Block);
@@ -95,7 +100,7 @@ internal static class MemoryResolver
         {
             if (item.Value is IBufferProtocol candidate && IsCtypes(candidate))
             {
-                Register(DefaultContext.Default, candidate);
+                Register(candidate);
                 any = true;
             }
         }
@@ -124,13 +129,8 @@ internal static class MemoryResolver
         private MemoryHandle _pin;
         private int _disposed;
 
-        public unsafe RegisteredMemory(CodeContext context, object owner)
+        public unsafe RegisteredMemory(IBufferProtocol exporter)
         {
-            if (owner is not IBufferProtocol exporter)
-            {
-                throw PythonErrors.TypeError($"register_memory() needs an object with a native buffer (bytes, bytearray, array, ctypes...), not '{PythonErrors.TypeName(owner)}'");
-            }
-
             _buffer = exporter.GetBuffer(global::IronPython.Runtime.BufferFlags.Simple);
             _pin = _buffer.Pin();
             Block = new NativeMemoryBlock(Exporters.NativeExporter.SpanStart(_buffer, _pin, out int length), length, owner: this);

@@ -9,6 +9,7 @@
 using System;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using IronPython.Modules;
 using IronPython.Runtime;
 using Microsoft.Scripting.Runtime;
@@ -140,12 +141,7 @@ public static partial class NewBufferModule
             dict[type.GetCustomAttribute<PythonTypeAttribute>()!.Name] = DynamicHelpers.GetPythonTypeFromType(type);
         }
 
-        // Native 'l' and 'n' mean what IronPython's struct says (4 bytes in 3.4, unlike CPython on
-        // 64-bit Linux), so views of array('l') and ctypes c_long agree with the format table.
-        FormatTable.Abi = new NativeAbi(
-            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "l"),
-            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "n"),
-            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "P"));
+        UseIronPythonAbi();
         dict["__name__"] = "newbuffer";
         var module = new CodeContext(dict, new ModuleContext(dict, context));
 
@@ -158,7 +154,7 @@ public static partial class NewBufferModule
     }
 
     [Documentation("get_buffer(obj, flags=PyBUF_SIMPLE)\n\nA Py_buffer filled with obj's answer to flags, exactly as the exporter made it.")]
-    public static PyBufferObject get_buffer(CodeContext context, object? obj, int flags = PyBUF_SIMPLE)
+    public static PyBufferObject get_buffer(CodeContext context, object? obj, [Optional, DefaultParameterValue(PyBUF_SIMPLE)] object? flags)
     {
         var view = new PyBufferObject();
         view.get_buffer(context, obj, flags);
@@ -184,24 +180,42 @@ public static partial class NewBufferModule
 
     [Documentation("register_memory(obj)\n\nPin obj's memory (bytes, bytearray, array, ctypes...) and let Py_buffer fields\n"
         + "take addresses inside it, until obj is collected or unregister_memory(obj). Returns the address.")]
-    public static object register_memory(CodeContext context, object obj) =>
-        PythonValues.ToPython(MemoryResolver.Register(context, obj));
+    public static object register_memory(object? obj) =>
+        PythonValues.ToPython(MemoryResolver.Register(obj));
 
     [Documentation("unregister_memory(obj)\n\nForget memory registered with register_memory; True if it was registered.\n"
         + "The memory stays pinned (obj cannot be resized) until no view uses it and it is collected.")]
-    public static bool unregister_memory(object obj) => MemoryResolver.Unregister(obj);
+    public static bool unregister_memory(object? obj) => MemoryResolver.Unregister(obj);
 
     [Documentation("set_unsafe_addresses(enabled)\n\nTrust integer addresses newbuffer cannot bound (ctypes memory it\n"
         + "was not told about). Off by default: a wrong address then crashes the process.")]
     public static void set_unsafe_addresses(bool enabled) => MemoryResolver.Unsafe = enabled;
 
+    /// <summary>Native 'l' and 'n' mean what IronPython's struct says (4 bytes in 3.4, unlike CPython on
+    /// 64-bit Linux), so views of array('l') and ctypes c_long agree with the format table. Both modules
+    /// set it when loaded: _testbuffer may be imported without newbuffer.</summary>
+    internal static void UseIronPythonAbi() =>
+        FormatTable.Abi = new NativeAbi(
+            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "l"),
+            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "n"),
+            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "P"));
+
     /// <summary>Whether <paramref name="type"/> derives from this runtime's BufferMixin.</summary>
+    /// <remarks>False in a runtime that has not imported newbuffer: no class there can derive from BufferMixin.</remarks>
     internal static bool IsMixinType(CodeContext context, PythonType type) =>
-        context.LanguageContext.GetModuleState(MixinKey) is PythonType mixin && mixin.__subclasscheck__(type);
+        ModuleState(context, MixinKey) is PythonType mixin && mixin.__subclasscheck__(type);
 
     /// <summary>Whether <paramref name="release"/> is BufferMixin's own, empty <c>_release_buffer</c>.</summary>
     internal static bool IsDefaultMixinRelease(CodeContext context, object? release) =>
-        release is not null && ReferenceEquals(release, context.LanguageContext.GetModuleState(MixinReleaseKey));
+        release is not null && ReferenceEquals(release, ModuleState(context, MixinReleaseKey));
+
+    /// <summary>What a module stored in the runtime's module state under <paramref name="key"/>, or null
+    /// before that module was imported (PythonContext.GetModuleState throws for a missing key).</summary>
+    internal static object? ModuleState(CodeContext context, string key)
+    {
+        PythonContext python = context.LanguageContext;
+        return python.HasModuleState(key) ? python.GetModuleState(key) : null;
+    }
 
     /// <summary>The module context of the runtime <paramref name="obj"/>'s class was defined in.</summary>
     internal static CodeContext ContextFor(object obj)

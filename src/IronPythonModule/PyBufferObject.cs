@@ -3,7 +3,8 @@
 //   - passed to BufferMixin._get_buffer: settable during the call, detached after it (any access then
 //     raises "undefined for an unallocated view"); passed read-only to _release_buffer;
 //   - standalone importer: Py_buffer().get_buffer(obj, flags) fills it with exactly what the exporter
-//     answered, unverified, and release_buffer() gives it back; the truth value says whether a
+//     answered, unverified (but for arrays of other than ndim entries, which a C struct cannot hold:
+//     ViewVerifier.AcquireRaw), and release_buffer() gives it back; the truth value says whether a
 //     struct is allocated.
 //
 // Pointer fields (buf, format, shape, strides, suboffsets) read as integer addresses or None, as in
@@ -14,6 +15,7 @@
 // release). The *_tuple/format_string attributes read the same fields as Python values.
 using System;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
 using System.Text;
 using IronPython.Runtime;
 using Microsoft.Scripting.Runtime;
@@ -21,6 +23,7 @@ using IronPython.Runtime.Operations;
 using NewBuffer.IronPython.Exporters;
 using NewBuffer.Memory;
 using NewBuffer.Protocol;
+using NewBuffer.Validation;
 
 namespace NewBuffer.IronPython;
 
@@ -267,15 +270,27 @@ public static partial class NewBufferModule
 
         public PythonTuple? suboffsets_tuple => Committed(nameof(suboffsets_tuple)) is { HasSuboffsets: true } v ? PythonValues.TupleOf(v.Suboffsets) : null;
 
-        [Documentation("get_buffer(obj, flags=PyBUF_SIMPLE)\n\nFill in the fields with obj's answer to flags, exactly as the exporter made them (unverified).")]
-        public void get_buffer(CodeContext context, object? obj, int flags = 0)
+        [Documentation("get_buffer(obj, flags=PyBUF_SIMPLE)\n\nFill in the fields with obj's answer to flags, exactly as the exporter made them (unverified;\n"
+            + "shape, strides and suboffsets must hold ndim entries, as the C struct's arrays do).")]
+        public void get_buffer(CodeContext context, object? obj, [Optional, DefaultParameterValue(PyBUF_SIMPLE)] object? flags)
         {
+            // pygame parses "O|i": a C int, read before anything else happens.
+            int request = PythonValues.ToIntArgument(flags);
+
             // Threads racing to fill one struct: one wins, the others see it filled (no export is lost).
             lock (_gate)
             {
                 if (_filled || _filling)
                 {
                     throw PythonErrors.ValueError("The Py_buffer struct is already filled in");
+                }
+
+                if (_view is not null)
+                {
+                    // Lent to _get_buffer: the consumer's view is this one, and an export filled in here
+                    // would be neither the consumer's answer nor ever released.
+                    throw PythonErrors.ValueError("get_buffer() cannot fill the Py_buffer lent to _get_buffer; "
+                        + "set its fields, or pass another exporter's view on with __buffer__");
                 }
 
                 _filling = true;
@@ -285,7 +300,7 @@ public static partial class NewBufferModule
             try
             {
                 IBufferExporter exporter = ExporterDispatch.Create(context, obj, string.Empty);
-                view = BufferView.Acquire(exporter, (Protocol.BufferFlags)flags);
+                view = ViewVerifier.AcquireRaw(exporter, (Protocol.BufferFlags)request, "Py_buffer");
             }
             catch (Protocol.BufferException e)
             {

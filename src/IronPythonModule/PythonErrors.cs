@@ -40,11 +40,10 @@ internal static class PythonErrors
     private static Exception StructError(CodeContext? context, string message)
     {
         context ??= DefaultContext.Default;
-        PythonContext python = context.LanguageContext;
-        if (python.GetModuleState("structerror") is not PythonType error)
+        if (NewBufferModule.ModuleState(context, "structerror") is not PythonType error)
         {
             PythonOps.ImportTop(context, "_struct", 0);
-            error = (PythonType)python.GetModuleState("structerror");
+            error = (PythonType)context.LanguageContext.GetModuleState("structerror");
         }
 
         return PythonOps.CreateThrowable(error, message);

@@ -53,22 +53,70 @@ internal static class PythonValues
     /// <summary>An index-like Python value as a long, or TypeError naming <paramref name="what"/>.</summary>
     public static long ToLong(object? value, string what)
     {
+        object index;
         try
         {
-            object index = value is bool b ? (b ? 1 : 0) : PythonOps.Index(value);
-            return index switch
-            {
-                int i => i,
-                BigInteger big when big >= long.MinValue && big <= long.MaxValue => (long)big,
-                BigInteger => throw PythonOps.OverflowError("{0}", $"Python int too large to convert to C ssize_t"),
-                _ => Convert.ToInt64(index, System.Globalization.CultureInfo.InvariantCulture),
-            };
+            index = Index(value);
         }
         catch (Exception e) when (e is global::IronPython.Runtime.Exceptions.TypeErrorException)
         {
             throw PythonErrors.TypeError($"{what} must be a Python integer, not '{PythonErrors.TypeName(value)}'");
         }
+
+        return TryLong(index, out long n) ? n : throw Overflow("Python int too large to convert to C ssize_t");
     }
+
+    // CPython's integer converters, each with its own messages; all read the value through __index__
+    // (PyNumber_Index), so None, floats and str are TypeError "'float' object cannot be interpreted as
+    // an integer" and an __index__ that raises raises through.
+
+    /// <summary>PyArg format 'n' (PyLong_AsSsize_t): a Py_ssize_t.</summary>
+    public static long ToSsize(object? value) =>
+        TryLong(Index(value), out long n) ? n : throw Overflow("Python int too large to convert to C ssize_t");
+
+    /// <summary>PyArg format 'i', as C functions parsing their arguments with PyArg_ParseTuple read a C int
+    /// (pygame's Py_buffer.get_buffer, _testbuffer).</summary>
+    public static int ToIntArgument(object? value) =>
+        !TryLong(Index(value), out long n) ? throw Overflow("Python int too large to convert to C long")
+        : n > int.MaxValue ? throw Overflow("signed integer is greater than maximum")
+        : n < int.MinValue ? throw Overflow("signed integer is less than minimum")
+        : (int)n;
+
+    /// <summary>Argument Clinic's <c>int</c> (PyLong_AsInt), as CPython's memoryview methods read a C int.</summary>
+    public static int ToClinicInt(object? value) =>
+        TryLong(Index(value), out long n) && n is >= int.MinValue and <= int.MaxValue ? (int)n
+        : throw Overflow("Python int too large to convert to C int");
+
+    /// <summary>The flags of a <c>__buffer__</c> call, read as typeobject.c's wrap_buffer reads them: a
+    /// Py_ssize_t, refused above INT_MAX and cast to a C int below INT_MIN (CPython's Py_SAFE_DOWNCAST).</summary>
+    public static int ToBufferFlags(object? value) =>
+        !TryLong(Index(value), out long n) ? throw Overflow($"cannot fit '{PythonErrors.TypeName(value)}' into an index-sized integer")
+        : n > int.MaxValue ? throw Overflow("buffer flags too large")
+        : unchecked((int)n);
+
+    /// <summary>PyNumber_Index: an int (Int32 or BigInteger); bools are ints.</summary>
+    private static object Index(object? value) => value is bool b ? (b ? 1 : 0) : PythonOps.Index(value);
+
+    private static bool TryLong(object index, out long value)
+    {
+        switch (index)
+        {
+            case int i:
+                value = i;
+                return true;
+            case BigInteger big when big >= long.MinValue && big <= long.MaxValue:
+                value = (long)big;
+                return true;
+            case BigInteger:
+                value = 0;
+                return false;
+            default:
+                value = Convert.ToInt64(index, System.Globalization.CultureInfo.InvariantCulture);
+                return true;
+        }
+    }
+
+    private static Exception Overflow(string message) => PythonOps.OverflowError("{0}", message);
 
     public static byte[] ToArray(IList<byte> bytes)
     {

@@ -21,6 +21,15 @@ PYTHON_ERRORS = (ValueError, BufferError, TypeError, IndexError, OverflowError, 
 IMPORTER_ACCEPTS = {'buffer_returns_invalid'}
 
 
+def importer_refusal(view):
+    """What the importer refuses all the same: an array that does not hold ndim entries, which a C
+    Py_buffer cannot hold (a reader of its shape address reads ndim entries)."""
+    for field in ('shape', 'strides', 'suboffsets'):
+        if view.get(field) is not None and len(view[field]) != view['ndim']:
+            return 'Py_buffer: %s has %d entries but ndim is %d' % (field, len(view[field]), view['ndim'])
+    return None
+
+
 def ours(x, case):
     if case.flags is None:
         return newbuffer.memoryview(x)
@@ -113,12 +122,22 @@ class CorpusTest(unittest.TestCase):
 
     def test_py_buffer_importer(self):
         # The importer fills a Py_buffer with exactly what the exporter made, unverified (pygame's
-        # semantics): exporter failures raise, invalid fields are shown as they are.
+        # semantics): exporter failures raise, invalid fields are shown as they are, arrays of the
+        # wrong length are refused.
         for case in CASES:
             with self.subTest(case=case.name):
                 flags = case.flags if case.flags is not None else newbuffer.PyBUF_FULL_RO
+                import_it = lambda x: read_importer(self, case, newbuffer.get_buffer(x, flags))
+                refusal = importer_refusal(case.view) if case.behavior is None else None
+                if refusal is not None:
+                    x = case.exporter()
+                    self.exporters.append((case.name, x))
+                    with self.assertRaises(ValueError) as refused:
+                        newbuffer.get_buffer(x, flags)
+                    self.assertEqual(str(refused.exception), refusal)
+                    continue
                 expect_error = (case.behavior is not None and case.behavior not in IMPORTER_ACCEPTS) or case.view.get('buf') == 'unknown'
-                self.run_case(case, lambda x: read_importer(self, case, newbuffer.get_buffer(x, flags)), expect_error=expect_error)
+                self.run_case(case, import_it, expect_error=expect_error)
 
     def test_ironpython_consumers(self):
         for case in CASES:

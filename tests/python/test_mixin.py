@@ -317,11 +317,23 @@ class PyBufferImporterTests(unittest.TestCase):
             def _get_buffer(self, view, flags):
                 Grid._get_buffer(self, view, flags)
                 view.len = 3
-                view.ndim = 70
+                view.itemsize = -1
 
         v = newbuffer.get_buffer(Broken(1, 1), newbuffer.PyBUF_FULL_RO)
-        self.assertEqual((v.len, v.ndim), (3, 70))
+        self.assertEqual((v.len, v.itemsize, v.shape_tuple), (3, -1, (1, 1)))
         v.release_buffer()
+
+    def test_arrays_must_hold_ndim_entries(self):
+        # As in the C struct, whose arrays a reader reads ndim entries deep.
+        class Broken(Grid):
+            def _get_buffer(self, view, flags):
+                Grid._get_buffer(self, view, flags)
+                view.ndim = 70
+
+        x = Broken(1, 1)
+        with self.assertRaisesRegex(ValueError, '^Py_buffer: shape has 2 entries but ndim is 70$'):
+            newbuffer.get_buffer(x, newbuffer.PyBUF_FULL_RO)
+        self.assertEqual(len(x.log.released), 1)
 
     def test_fields_are_read_only_once_filled(self):
         v = newbuffer.get_buffer(b'abc')

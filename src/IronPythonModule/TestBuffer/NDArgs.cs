@@ -1,5 +1,5 @@
-// Reading _testbuffer's arguments as CPython's argument parser and _testbuffer.c read them: 'n'
-// (Py_ssize_t through __index__), 'i' (C int), CHECK_LIST_OR_TUPLE, shape and strides entries
+// Reading _testbuffer's arguments as CPython's argument parser and _testbuffer.c read them (integers
+// 'n' and 'i' through PythonValues' converters): CHECK_LIST_OR_TUPLE, shape and strides entries
 // (exact ints only), slices (PySlice_Unpack) and orders (get_ascii_order). Each keeps CPython's
 // exception type and message, which test_buffer.py asserts.
 using System.Collections.Generic;
@@ -18,30 +18,8 @@ internal static class NDArgs
         value is int or BigInteger or bool
         || (value is not null and not string and not double && PythonOps.TryGetBoundAttr(value, "__index__", out _));
 
-    /// <summary>Format 'n': an index-like value as a Py_ssize_t (OverflowError when it does not fit).</summary>
-    public static long ToSsize(object? value)
-    {
-        object index = value is bool b ? (b ? 1 : 0) : PythonOps.Index(value);
-        return index switch
-        {
-            int i => i,
-            BigInteger big when big >= long.MinValue && big <= long.MaxValue => (long)big,
-            _ => throw PythonOps.OverflowError("Python int too large to convert to C ssize_t"),
-        };
-    }
-
-    /// <summary>Format 'i': an index-like value as a C int.</summary>
-    public static int ToCInt(object? value)
-    {
-        object index = value is bool b ? (b ? 1 : 0) : PythonOps.Index(value);
-        return index switch
-        {
-            int i => i,
-            BigInteger big when big >= int.MinValue && big <= int.MaxValue => (int)big,
-            BigInteger big => throw PythonOps.OverflowError(big.Sign > 0 ? "signed integer is greater than maximum" : "signed integer is less than minimum"),
-            _ => throw PythonErrors.TypeError("an integer is required"),
-        };
-    }
+    /// <summary>The arguments a <c>params</c> array received: IronPython passes a lone None in its place as a null array.</summary>
+    public static object?[] Rest(object?[]? rest) => rest ?? [null];
 
     /// <summary>CHECK_LIST_OR_TUPLE: the items of a list or tuple, or TypeError naming <paramref name="name"/>.</summary>
     public static IList<object?> ListOrTuple(object? value, string name) => value switch
@@ -64,7 +42,7 @@ internal static class NDArgs
                 throw PythonErrors.ValueError($"elements of {name} must be integers");
             }
 
-            result[i] = ToSsize(item);
+            result[i] = PythonValues.ToSsize(item);
             if (isShape && result[i] < 0)
             {
                 throw PythonErrors.ValueError("elements of shape must be integers >= 0");

@@ -47,9 +47,9 @@ public static partial class TestBufferModule
         public NDArrayObject(CodeContext context, object? obj, object? shape = null, object? strides = null, object? offset = null, object? format = null, object? flags = null, object? getbuf = null)
         {
             _context = context;
-            long start = offset is null ? 0 : NDArgs.ToSsize(offset);
-            int ndFlags = flags is null ? 0 : NDArgs.ToCInt(flags);
-            int request = getbuf is null ? PyBUF_UNUSED : NDArgs.ToCInt(getbuf);
+            long start = offset is null ? 0 : PythonValues.ToSsize(offset);
+            int ndFlags = flags is null ? 0 : PythonValues.ToIntArgument(flags);
+            int request = getbuf is null ? PyBUF_UNUSED : PythonValues.ToIntArgument(getbuf);
             if (shape is null && ExporterDispatch.StyleOf(context, obj) != ExportStyle.None)
             {
                 if (strides is not null || start != 0 || (format is not null and not "B") || ndFlags is not (0 or ND_REDIRECT))
@@ -171,8 +171,8 @@ public static partial class TestBufferModule
         [Documentation("push(items, shape, strides=None, offset=0, format='B', flags=ND_DEFAULT)\n\nMake a new base buffer the active one.")]
         public void push(CodeContext context, object? items, object? shape, object? strides = null, object? offset = null, object? format = null, object? flags = null)
         {
-            long start = offset is null ? 0 : NDArgs.ToSsize(offset);
-            int ndFlags = flags is null ? 0 : NDArgs.ToCInt(flags);
+            long start = offset is null ? 0 : PythonValues.ToSsize(offset);
+            int ndFlags = flags is null ? 0 : PythonValues.ToIntArgument(flags);
             if ((ndFlags & ND_VAREXPORT) != 0)
             {
                 throw PythonErrors.ValueError("ND_VAREXPORT flag can only be used during object creation");
@@ -252,12 +252,12 @@ public static partial class TestBufferModule
         }
 
         // IronPython binds nd[a, b] as __getitem__(a, b) rather than passing the tuple.
-        public object? __getitem__(CodeContext context, object? first, object? second, params object?[] rest) =>
-            __getitem__(context, PythonOps.MakeTuple([first!, second!, .. rest!]));
+        public object? __getitem__(CodeContext context, object? first, object? second, params object?[]? rest) =>
+            __getitem__(context, PythonOps.MakeTuple([first!, second!, .. NDArgs.Rest(rest)!]));
 
-        public void __setitem__(CodeContext context, object? first, object? second, object? third, params object?[] rest)
+        public void __setitem__(CodeContext context, object? first, object? second, object? third, params object?[]? rest)
         {
-            object?[] all = [first, second, third, .. rest];
+            object?[] all = [first, second, third, .. NDArgs.Rest(rest)];
             __setitem__(context, PythonOps.MakeTuple(all[..^1]!), all[^1]);
         }
 
@@ -293,6 +293,24 @@ public static partial class TestBufferModule
             }
 
             return PythonOps.Hash(context, tobytes(context));
+        }
+
+        // Declared rather than left to IronPython, whose methods derived from IEnumerable do not check
+        // their receiver (ndarray.__iter__(None) was a NullReferenceException).
+        [Documentation("Iterate over the items (one dimension) or the sub-arrays, until IndexError.")]
+        public IEnumerator __iter__() => ((IEnumerable)this).GetEnumerator();
+
+        public bool __contains__(CodeContext context, object? value)
+        {
+            foreach (object? item in this)
+            {
+                if (PythonOps.EqualRetBool(context, item, value))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The sequence protocol CPython gives ndarray through sq_item: items until IndexError.</summary>
@@ -507,7 +525,7 @@ public static partial class TestBufferModule
 
             if (NDArgs.IsIndex(key))
             {
-                return Item(NDArgs.ToSsize(key));
+                return Item(PythonValues.ToSsize(key));
             }
 
             NDArrayObject sliced = ConsumeSelf();
@@ -563,7 +581,7 @@ public static partial class TestBufferModule
 
             if (dest.NDim == 1 && NDArgs.IsIndex(key))
             {
-                PackAt(Head.PointerAt(NDArgs.ToSsize(key)), dest, value);
+                PackAt(Head.PointerAt(PythonValues.ToSsize(key)), dest, value);
                 return;
             }
 

@@ -5,8 +5,9 @@
 //
 // The functions are thin: each acquires buffers through ExporterDispatch (any exporter newbuffer
 // knows), asks the core (RawView, ViewCopier, StructFormat) and releases what it acquired. Views are
-// used as the exporter made them, unverified, as _testbuffer does; every byte is still reached
-// through bounds-checked BufferPointers, so a bad view is an exception, never a stray read.
+// used as the exporter made them, unverified, as _testbuffer does (ViewVerifier.AcquireRaw checks only
+// that their arrays hold ndim entries, as a C struct's do); every byte is still reached through
+// bounds-checked BufferPointers, so a bad view is an exception, never a stray read.
 using System;
 using System.Collections.Generic;
 using System.Reflection;
@@ -69,6 +70,8 @@ public static partial class TestBufferModule
     [SpecialName]
     public static void PerformModuleReload(PythonContext context, PythonDictionary dict)
     {
+        NewBufferModule.UseIronPythonAbi();
+
         // IronPython lists nested types under their .NET names; Python knows them by their PythonType names.
         foreach (Type type in new[] { typeof(NDArrayObject), typeof(StaticArrayObject) })
         {
@@ -85,7 +88,7 @@ public static partial class TestBufferModule
             throw PythonErrors.TypeError("first argument must be a slice object");
         }
 
-        long length = NDArgs.ToSsize(len);
+        long length = PythonValues.ToSsize(len);
         try
         {
             (long start, long stop, long step, long count) = NDArgs.Resolve(slice, length);
@@ -118,7 +121,7 @@ public static partial class TestBufferModule
             var indices = new long[view.NDim];
             for (int i = 0; i < indices.Length; i++)
             {
-                indices[i] = NDArgs.ToSsize(items[i]);
+                indices[i] = PythonValues.ToSsize(items[i]);
                 if (indices[i] < 0 || indices[i] >= layout.Shape[i])
                 {
                     throw PythonErrors.ValueError($"get_pointer(): invalid index {indices[i]} at position {i}");
@@ -148,7 +151,7 @@ public static partial class TestBufferModule
             throw PythonErrors.TypeError("buffertype must be PyBUF_READ or PyBUF_WRITE");
         }
 
-        long type = NDArgs.ToSsize(buffertype);
+        long type = PythonValues.ToSsize(buffertype);
         if (type > int.MaxValue || type < int.MinValue)
         {
             throw PythonOps.OverflowError("Python int too large to convert to C long");
@@ -213,7 +216,7 @@ public static partial class TestBufferModule
     [Documentation("py_buffer_to_contiguous(obj, order, flags)\n\nPyBuffer_ToContiguous: the bytes of obj's answer to flags, in order.")]
     public static Bytes py_buffer_to_contiguous(CodeContext context, object? obj, object? order, object? flags)
     {
-        int request = NDArgs.ToCInt(flags);
+        int request = PythonValues.ToIntArgument(flags);
         BufferView view = Acquire(context, obj, (Flags)request);
         try
         {
@@ -313,7 +316,7 @@ public static partial class TestBufferModule
     {
         try
         {
-            return BufferView.Acquire(ExporterDispatch.Create(context, obj, string.Empty), Flags.FullRO);
+            return ViewVerifier.AcquireRaw(ExporterDispatch.Create(context, obj, string.Empty), Flags.FullRO, "ndarray");
         }
         catch (Exception)
         {

@@ -34,8 +34,9 @@ internal static class HexFormat
             return hex;
         }
 
-        int group = Math.Abs(bytesPerSep);
-        var result = new StringBuilder(hex.Length + (hex.Length / 2 / group));
+        // As a long: the magnitude of int.MinValue does not fit in an int.
+        long group = Math.Abs((long)bytesPerSep);
+        var result = new StringBuilder(hex.Length + (int)(data.Length / group));
         for (int i = 0; i < data.Length; i++)
         {
             // Positive: groups end at the right edge, so the first group may be short.

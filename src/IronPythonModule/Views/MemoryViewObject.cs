@@ -12,6 +12,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using IronPython.Runtime;
 using Microsoft.Scripting;
 using Microsoft.Scripting.Runtime;
@@ -165,11 +166,12 @@ public static partial class NewBufferModule
 
         [ClassMethod]
         [Documentation("_from_flags(object, flags)\n\nCreate a memoryview requesting exactly flags from object (private, for tests).")]
-        public static object _from_flags(CodeContext context, PythonType cls, object? @object, int flags) =>
-            new MemoryViewObject(context, @object, (CoreFlags)flags, shareMemoryView: false);
+        public static object _from_flags(CodeContext context, PythonType cls, object? @object, object? flags) =>
+            new MemoryViewObject(context, @object, (CoreFlags)PythonValues.ToClinicInt(flags), shareMemoryView: false);
 
         [Documentation("__buffer__(flags)\n\nA new memoryview of this one requesting flags (PEP 688).")]
-        public MemoryViewObject __buffer__(CodeContext context, int flags) => new(context, this, (CoreFlags)flags, shareMemoryView: false);
+        public MemoryViewObject __buffer__(CodeContext context, object? flags) =>
+            new(context, this, (CoreFlags)PythonValues.ToBufferFlags(flags), shareMemoryView: false);
 
         [Documentation("__release_buffer__(buffer)\n\nRelease a memoryview returned by __buffer__ (PEP 688).")]
         public void __release_buffer__(object? buffer)
@@ -215,8 +217,11 @@ public static partial class NewBufferModule
             Use(context, view => view.ToList(PythonValues.Boxer, items => PythonOps.MakeListNoCopy(items!)));
 
         [Documentation("hex(sep=None, bytes_per_sep=1)\n\nReturn the data in the buffer as a str of hexadecimal numbers.")]
-        public string hex(CodeContext context, object? sep = null, int bytes_per_sep = 1) =>
-            HexFormat.Format(Use(context, view => view.ToBytes()), sep, bytes_per_sep);
+        public string hex(CodeContext context, [Optional, DefaultParameterValue(null)] object? sep, [Optional, DefaultParameterValue(1)] object? bytes_per_sep)
+        {
+            int perSeparator = PythonValues.ToClinicInt(bytes_per_sep);
+            return HexFormat.Format(Use(context, view => view.ToBytes()), sep, perSeparator);
+        }
 
         [Documentation("toreadonly()\n\nReturn a readonly version of the memoryview.")]
         public MemoryViewObject toreadonly() => Derive(Live().AsReadOnly());

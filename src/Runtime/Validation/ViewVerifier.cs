@@ -6,6 +6,12 @@
 //               CPython's BufferError messages.
 // A view that passes becomes a VerifiedView; nothing downstream re-checks the geometry.
 //
+// Consumers that read a view as the exporter made it (CPython's _testbuffer functions, pygame's
+// Py_buffer importer) acquire with AcquireRaw instead, which checks only the arrays rule: shape,
+// strides and suboffsets, when present, hold ndim entries each. A C Py_buffer holds that by
+// construction (its arrays are pointers read ndim entries deep); ours are arrays an exporter sets
+// one by one, and a raw reader indexing them up to ndim would run off their end.
+//
 // Bounded work: following suboffsets visits each distinct pointer position once; dimensions whose
 // stride is 0 or length is 1 add no positions. Past MaxPointers positions the view is refused.
 using System;
@@ -39,6 +45,27 @@ public static class ViewVerifier
         }
 
         return verified;
+    }
+
+    /// <summary>Asks <paramref name="exporter"/> for a view a consumer reads as the exporter made it, checking
+    /// only that shape, strides and suboffsets hold ndim entries each; on failure the view is released and
+    /// the error (<see cref="ViewRule.ArrayLength"/>) thrown.</summary>
+    /// <param name="exporter">The exporter.</param>
+    /// <param name="flags">The request.</param>
+    /// <param name="who">The consumer's name for messages, e.g. <c>"Py_buffer"</c>.</param>
+    /// <returns>The raw view; release it when done.</returns>
+    /// <exception cref="BufferException">The exporter refused, or its arrays do not hold ndim entries.</exception>
+    public static BufferView AcquireRaw(IBufferExporter exporter, BufferFlags flags, string who)
+    {
+        BufferView view = BufferView.Acquire(exporter, flags);
+        ViewError? error = CheckArrays(view, who);
+        if (error is not null)
+        {
+            view.Release();
+            throw error.ToException();
+        }
+
+        return view;
     }
 
     /// <summary>Verifies <paramref name="view"/> as the answer to <paramref name="flags"/>.</summary>
@@ -121,9 +148,7 @@ public static class ViewVerifier
             return null;
         }
 
-        ViewError? error = (view.HasShape ? CheckLength(view.Shape.Length, ndim, "shape", who) : null)
-            ?? (view.HasStrides ? CheckLength(view.Strides.Length, ndim, "strides", who) : null)
-            ?? (view.HasSuboffsets ? CheckLength(view.Suboffsets.Length, ndim, "suboffsets", who) : null);
+        ViewError? error = CheckArrays(view, who);
         if (error is not null)
         {
             return error;
@@ -316,6 +341,12 @@ public static class ViewVerifier
 
         return null;
     }
+
+    /// <summary>The arrays rule: each array present holds ndim entries.</summary>
+    private static ViewError? CheckArrays(BufferView view, string who) =>
+        (view.HasShape ? CheckLength(view.Shape.Length, view.NDim, "shape", who) : null)
+        ?? (view.HasStrides ? CheckLength(view.Strides.Length, view.NDim, "strides", who) : null)
+        ?? (view.HasSuboffsets ? CheckLength(view.Suboffsets.Length, view.NDim, "suboffsets", who) : null);
 
     private static ViewError? CheckLength(int length, int ndim, string field, string who) =>
         length == ndim ? null : Invalid(ViewRule.ArrayLength, $"{who}: {field} has {length} entries but ndim is {ndim}");

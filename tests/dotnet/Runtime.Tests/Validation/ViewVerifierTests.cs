@@ -265,6 +265,56 @@ public class ViewVerifierTests
             $"memoryview: the view has more than {ViewVerifier.MaxPointers} suboffset pointers to follow");
     }
 
+    [TestCase("shape", new long[] { 6 })]
+    [TestCase("strides", new long[] { 12, 4, 1 })]
+    [TestCase("suboffsets", new long[] { -1 })]
+    public void AcquireRaw_ArrayNotNDimLong_ReleasesAndThrows(string field, long[] entries)
+    {
+        var exporter = new TestExporter((v, _) =>
+        {
+            v.CopyLayoutFrom(Valid());
+            (field switch { "shape" => (Action<long[]>)v.SetShape, "strides" => v.SetStrides, _ => v.SetSuboffsets })(entries);
+        });
+
+        var e = Assert.Throws<InvalidViewException>(() => ViewVerifier.AcquireRaw(exporter, BufferFlags.FullRO, "Py_buffer"));
+
+        AssertRule(e!.Error, ViewRule.ArrayLength, BufferErrorKind.Value, $"Py_buffer: {field} has {entries.Length} entries but ndim is 2");
+        Assert.That((exporter.Gets, exporter.Releases), Is.EqualTo((1, 1)));
+    }
+
+    [Test]
+    public void AcquireRaw_ShapelessViewWithLongerStrides_Throws()
+    {
+        // The verifier ignores the strides of a shapeless view; a raw reader would index them.
+        var exporter = new TestExporter((v, _) =>
+        {
+            v.CopyLayoutFrom(Valid());
+            v.NDim = 1;
+            v.SetShape(null);
+        });
+
+        var e = Assert.Throws<InvalidViewException>(() => ViewVerifier.AcquireRaw(exporter, BufferFlags.FullRO, "ndarray"));
+
+        Assert.That(e!.Message, Is.EqualTo("ndarray: strides has 2 entries but ndim is 1"));
+    }
+
+    [Test]
+    public void AcquireRaw_OtherwiseInvalidView_IsTheExportersAnswer()
+    {
+        var exporter = new TestExporter((v, _) =>
+        {
+            v.CopyLayoutFrom(Valid());
+            v.Len = 5;
+            v.ItemSize = -1;
+        });
+
+        BufferView view = ViewVerifier.AcquireRaw(exporter, BufferFlags.FullRO, "Py_buffer");
+
+        Assert.That((view.Len, view.ItemSize, view.Shape.ToArray()), Is.EqualTo((5L, -1L, new long[] { 2, 3 })));
+        view.Release();
+        Assert.That((exporter.Gets, exporter.Releases), Is.EqualTo((1, 1)));
+    }
+
     [Test]
     public void Acquire_InvalidAnswer_ReleasesAndThrows()
     {
