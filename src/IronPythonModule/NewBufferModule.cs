@@ -147,6 +147,7 @@ public static partial class NewBufferModule
             global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "n"),
             global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "P"));
         dict["__name__"] = "newbuffer";
+        SubmoduleLoader.Install(context, dict);
         var module = new CodeContext(dict, new ModuleContext(dict, context));
 
         Builtin.exec(module, PythonSource, dict);
