@@ -323,7 +323,7 @@ class CheckConsumerTests(unittest.TestCase):
         ]
         for name, consumer in consumers:
             with self.subTest(consumer=name):
-                report = testing.check_consumer(consumer, valid=True)
+                report = testing.check_consumer(consumer, INVALID + VALID)
                 self.assertTrue(report.ok, report)
                 self.assertEqual(report.cases, len(INVALID) + len(VALID))
                 self.assertEqual(str(report), 'check_consumer: %d cases, 0 failed' % report.cases)
@@ -337,7 +337,7 @@ class CheckConsumerTests(unittest.TestCase):
                 self.assertTrue(report.ok, report)
 
     def test_a_consumer_that_swallows_errors_is_reported_on_every_invalid_view(self):
-        report = testing.check_consumer(swallows_errors)
+        report = testing.check_consumer(swallows_errors, INVALID)
         invalid_for_it = names(INVALID, lambda c: c.error is not None and c.refusal(newbuffer.PyBUF_FULL))
         self.assertEqual(sorted(report.failed('accepted')), invalid_for_it)
         self.assertEqual(report.failed(), report.failed('accepted'))
@@ -346,7 +346,7 @@ class CheckConsumerTests(unittest.TestCase):
 
     def test_a_consumer_that_never_releases_is_reported_on_every_view_it_took(self):
         try:
-            report = testing.check_consumer(never_releases, valid=True)
+            report = testing.check_consumer(never_releases, INVALID + VALID)
             taken = names(INVALID + VALID, lambda c: c.refusal(FULL_RO) is None)
             self.assertEqual(sorted(report.failed('not-released')), taken)
             self.assertEqual(report.failed(), report.failed('not-released'))
@@ -362,7 +362,7 @@ class CheckConsumerTests(unittest.TestCase):
             del KEPT[:]
 
     def test_a_consumer_that_lets_a_dotnet_exception_out_is_reported(self):
-        report = testing.check_consumer(leaks_dotnet_exceptions, valid=True)
+        report = testing.check_consumer(leaks_dotnet_exceptions, INVALID + VALID)
         self.assertEqual(sorted(report.failed()), sorted(report.failed('leaked')))
         self.assertEqual(sorted(report.failed()), ['huge shape over small memory [BufferMixin]', 'huge shape over small memory [__buffer__]',
                                                    'len negative [BufferMixin]', 'len negative [__buffer__]'])
@@ -381,9 +381,15 @@ class CheckConsumerTests(unittest.TestCase):
                 self.assertNotIn('%s [%s]' % (kind, style), failed)
 
     def test_a_consumer_that_raises_the_wrong_type_is_reported(self):
-        report = testing.check_consumer(wraps_errors)
+        report = testing.check_consumer(wraps_errors, INVALID)
         self.assertEqual(sorted(report.failed('wrong-error')), names(INVALID, lambda c: c.error is not None and c.refusal(FULL_RO)))
         self.assertIn('RuntimeError', report.failures[0].detail)
+
+    def test_by_default_the_catalogue_and_with_valid_the_valid_views_too(self):
+        for cases, valid, count in [(None, False, len(INVALID)), (None, True, len(INVALID) + len(VALID)),
+                                    (INVALID[:5], True, 5 + len(VALID))]:
+            report = testing.check_consumer(read, cases, valid)
+            self.assertEqual((report.cases, report.ok), (count, True))
 
     def test_a_consumer_that_refuses_valid_views_is_reported(self):
         def refuses(x):
@@ -412,7 +418,7 @@ class CheckConsumerTests(unittest.TestCase):
         self.assertEqual(report.failed('released-twice'), names(cases))
 
     def test_the_table_names_each_failure_on_one_line(self):
-        report = testing.check_consumer(leaks_dotnet_exceptions)
+        report = testing.check_consumer(leaks_dotnet_exceptions, INVALID)
         lines = str(report).splitlines()
         self.assertEqual(lines[0], 'check_consumer: %d cases, 4 failed' % len(INVALID))
         self.assertEqual(len(lines), 2 + 4)

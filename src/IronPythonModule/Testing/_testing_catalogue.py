@@ -15,15 +15,14 @@ own exception unchanged. None means a correct consumer goes on: the exporter mis
 consumer cannot tell (a release that raises is reported, not raised, as PEP 688 says).
 """
 import io
-import json
 import random
 import struct
 import sys
 
 import newbuffer
 from newbuffer._testing_exporters import (
-    UNKNOWN, DelegatingExporter, GetBufferExporter, GuardedMemory, Ledger, SpecExporter, _Parts,
-    memoryview_of, read_spec, source_of)
+    UNKNOWN, DelegatingExporter, GetBufferExporter, Ledger, SpecExporter, _Parts, corpus, memoryview_of,
+    read_spec, source_of)
 
 MIXIN = 'BufferMixin'
 GETBUFFER = '__getbuffer__'
@@ -95,11 +94,6 @@ def _styled(kind, rule, error, message, makers, expected=None):
 
 
 # -- the corpus -------------------------------------------------------------------------------
-
-def corpus():
-    """The invalid-view corpus newbuffer ships: {'about', 'default', 'cases'}."""
-    return json.loads(__loader__.get_data('invalid_views.json').decode('utf-8'))
-
 
 def _error_type(name):
     import builtins

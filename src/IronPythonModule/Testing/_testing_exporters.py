@@ -7,16 +7,18 @@ sit between runs of canary bytes, and only those bytes are registered with newbu
 exporter supplies exactly them and a write beside them shows in the canaries.
 
 A view is described by a spec, the format of the invalid-view corpus (newbuffer's
-invalid_views.json): 'memory' bytes in the main block (byte i holds i + 1), 'view' overriding the
-fields of a 2x3 'i' view (buf is an offset into the main block, None for NULL, 'unknown' for an
-address no block holds), 'rows' the sizes of extra blocks and 'pointers' the addresses written into
-the main block for suboffsets. read_spec reads a spec the plain way, as a correct consumer must.
+invalid_views.json, whose 'about' explains it and whose 'default' is the view a spec changes):
+'memory' bytes in the main block (byte i holds i + 1), 'view' overriding fields of the default 2x3
+'i' view (buf is an offset into the main block, None for NULL, 'unknown' for an address no block
+holds), 'rows' the sizes of extra blocks and 'pointers' the addresses written into the main block
+for suboffsets. read_spec reads a spec the plain way, as a correct consumer must.
 
 Styles: SpecExporter is the BufferMixin style; DelegatingExporter (__buffer__) and
 GetBufferExporter (__getbuffer__) return another exporter, or a memoryview of one, made afresh for
 each request, and count nothing themselves: the exports of what they return are what must balance.
 """
 import itertools
+import json
 import struct
 import threading
 
@@ -26,9 +28,15 @@ CANARY = 0xCB
 GUARD = 64
 UNKNOWN = 0x1000
 POINTER = '<Q' if struct.calcsize('P') == 8 else '<I'
-DEFAULT_VIEW = {'buf': 0, 'len': 24, 'readonly': False, 'itemsize': 4, 'format': 'i', 'ndim': 2,
-                'shape': [2, 3], 'strides': [12, 4], 'suboffsets': None}
 FIELDS = ('buf', 'len', 'readonly', 'itemsize', 'format', 'ndim', 'shape', 'strides', 'suboffsets')
+_corpus = []
+
+
+def corpus():
+    """The invalid-view corpus newbuffer ships: {'about', 'default', 'cases'} (a fresh copy)."""
+    if not _corpus:
+        _corpus.append(__loader__.get_data('invalid_views.json').decode('utf-8'))
+    return json.loads(_corpus[0])
 
 
 class GuardedMemory(object):
@@ -158,9 +166,10 @@ class _Parts(object):
 
 def full_spec(raw):
     """A spec with every field present: the corpus defaults overridden by `raw`."""
-    view = dict(DEFAULT_VIEW)
+    default = corpus()['default']
+    view = dict(default['view'])
     view.update(raw.get('view', {}))
-    return {'memory': raw.get('memory', 24), 'rows': list(raw.get('rows', [])),
+    return {'memory': raw.get('memory', default['memory']), 'rows': list(raw.get('rows', [])),
             'pointers': list(raw.get('pointers', [])), 'view': view}
 
 

@@ -23,9 +23,8 @@ import sys
 
 import newbuffer
 from newbuffer._testing_catalogue import (
-    BUFFER, GETBUFFER, MIXIN, STYLES, Case, HostileExporter, corpus, hostile_views, invalid_views,
-    valid_views)
-from newbuffer._testing_exporters import GuardedMemory, Ledger, SpecExporter, read_spec
+    BUFFER, GETBUFFER, MIXIN, STYLES, Case, HostileExporter, hostile_views, invalid_views, valid_views)
+from newbuffer._testing_exporters import GuardedMemory, Ledger, SpecExporter, corpus, read_spec
 
 __all__ = ['BUFFER', 'GETBUFFER', 'MIXIN', 'STYLES', 'Case', 'Failure', 'GuardedMemory',
            'HostileExporter', 'Ledger', 'RecordingExporter', 'Report', 'SpecExporter',
