@@ -143,6 +143,7 @@ public static partial class NewBufferModule
 
         UseIronPythonAbi();
         dict["__name__"] = "newbuffer";
+        SubmoduleLoader.Install(context, dict);
         var module = new CodeContext(dict, new ModuleContext(dict, context));
 
         Builtin.exec(module, PythonSource, dict);

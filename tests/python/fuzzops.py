@@ -18,8 +18,9 @@ import time
 
 import newbuffer
 import _testbuffer
+from newbuffer import testing
 from randomviews import RandomView, Reference, has_nan, product, same
-from support import Counter, leaked_from_newbuffer
+from support import leaked_from_newbuffer
 
 CAST_TARGETS = ['B', 'b', 'c', 'h', 'H', 'i', 'I', 'q', 'Q', 'f', 'd', '?', '@B']
 INTEGER_CODES = 'bBhHiIlLqQ'
@@ -238,88 +239,6 @@ def run_case(seed, steps=6):
         rv.close()
 
 
-class Hostile(newbuffer.BufferMixin):
-    """Py_buffer fields drawn at random, mostly wrong, over guarded bytes (registered alone)."""
-
-    HUGE = [2 ** 31, 2 ** 40, 2 ** 62, 2 ** 63 - 1]
-
-    def __init__(self, rng):
-        self.rng = rng
-        self.whole = bytearray([0xCB] * 32) + bytearray(rng.getrandbits(8) for _ in range(rng.randint(0, 64))) + bytearray([0xCB] * 32)
-        self.region = memoryview(self.whole)[32:-32]
-        self.base = newbuffer.register_memory(self.region)
-        # Views dropped by a consumer are released on the finalizer thread while the next consumer
-        # gets: an unlocked `+= 1` there loses counts (IronPython has no GIL).
-        self.count = Counter()
-
-    @property
-    def gets(self):
-        return self.count.gets
-
-    @property
-    def releases(self):
-        return self.count.releases
-
-    def pick(self, *choices):
-        return self.rng.choice(choices)
-
-    def _get_buffer(self, view, flags):
-        # A consistent view first (so consumers get past the checks), then zero to three fields spoiled.
-        rng = self.rng
-        itemsize = rng.choice([1, 2, 4, 8])
-        ndim = rng.randint(0, 3)
-        shape = [rng.randint(0, 4) for _ in range(ndim)]
-        strides, step = [0] * ndim, itemsize
-        for d in reversed(range(ndim)):
-            strides[d] = step * rng.choice([1, 1, 2, -1])
-            step *= max(shape[d], 1)
-        low = sum(s * (n - 1) for n, s in zip(shape, strides) if s < 0 and n)
-        high = sum(s * (n - 1) for n, s in zip(shape, strides) if s > 0 and n) + itemsize
-        room = len(self.region) - (high - low)
-        fields = {
-            'buf': self.base + (rng.randint(-low, -low + room) if room >= 0 else 0),
-            'len': itemsize * product(shape),
-            'readonly': rng.random() < 0.3,
-            'itemsize': itemsize,
-            'format': {1: 'B', 2: 'h', 4: 'i', 8: 'q'}[itemsize],
-            'ndim': ndim,
-            'shape': tuple(shape),
-            'strides': tuple(strides),
-            'suboffsets': None,
-        }
-        for _ in range(rng.choice([0, 1, 1, 2, 3])):
-            name = rng.choice(sorted(fields))
-            fields[name] = self.spoiled(name, fields)
-        view.obj = self
-        for name in ('buf', 'len', 'readonly', 'itemsize', 'format', 'ndim', 'shape', 'strides', 'suboffsets'):
-            setattr(view, name, fields[name])
-        self.count.got()
-
-    def spoiled(self, name, fields):
-        rng, ndim = self.rng, fields['ndim']
-        huge = rng.choice(self.HUGE) * rng.choice([1, -1])
-        return {
-            'buf': self.pick(self.base + rng.randint(-8, len(self.region) + 8), None, self.region, 0x1000),
-            'len': self.pick(-1, fields['len'] + 1, huge),
-            'readonly': True,
-            'itemsize': self.pick(0, -1, 3, huge),
-            'format': self.pick('y', '', None, '3s', '<d', '2h', 'T{i}'),
-            'ndim': self.pick(-1, 65, ndim + 1, max(ndim - 1, 0)),
-            'shape': self.pick(None, tuple([huge] * ndim), tuple([-1] * ndim), tuple([2 ** 31, 0][:ndim])),
-            'strides': self.pick(None, tuple(rng.randint(-40, 40) for _ in range(ndim)), tuple([huge] * ndim)),
-            'suboffsets': tuple(rng.choice([-1, 0, 4]) for _ in range(ndim)),
-        }[name]
-
-    def _release_buffer(self, view):
-        self.count.released()
-
-    def intact(self):
-        return self.whole[:32] == bytearray([0xCB] * 32) and self.whole[-32:] == bytearray([0xCB] * 32)
-
-    def close(self):
-        newbuffer.unregister_memory(self.region)
-
-
 def _scans(m):
     # count/index/in cost one comparison per row, as in CPython; a legal stride-0 view may declare
     # 2**40 of them, so only views of sane size are scanned (empty ones of any shape are: they are one comparison).
@@ -348,9 +267,12 @@ HOSTILE_CONSUMERS = [
 
 
 def run_hostile_case(seed):
-    """One hostile exporter against every consumer: only Python exceptions, canaries intact."""
+    """One hostile exporter against every consumer: only Python exceptions, canaries intact.
+
+    The exporter (newbuffer.testing's) draws its fields again for every request, so each consumer
+    meets another view."""
     rng = random.Random(seed)
-    x = Hostile(rng)
+    x = testing.HostileExporter(rng, redraw=True)
     try:
         for consume in HOSTILE_CONSUMERS:
             try:

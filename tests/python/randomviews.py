@@ -3,20 +3,18 @@
 A RandomView exports (through BufferMixin) a view over a bytearray with random shape, strides
 (negative, zero, gaps), offset and format, or a PIL-style view whose first dimension is an array of
 pointers to separate row blocks. Reference reads items by index arithmetic and struct.
-With guard=True every block sits between canary bytes and only the block itself is registered
-(a memoryview slice), so the exporter supplies exactly its bytes; intact() checks the canaries.
+With guard=True every block is newbuffer.testing.GuardedMemory (canary bytes around it, only the
+block itself registered), so the exporter supplies exactly its bytes; intact() checks the canaries.
 """
 import math
 import struct
 
 import newbuffer
+from newbuffer.testing import GuardedMemory
 
 # IronPython 3.4's struct (the reference) has no 'e'; half floats are tested with fixed bytes.
 FORMATS = ['B', 'b', 'h', 'H', 'i', 'I', 'l', 'q', 'Q', 'f', 'd', '?', 'c', '<i', '>h', '2h', 'bd']
 
-
-GUARD = 32
-CANARY = 0xCB
 
 
 class RandomView(newbuffer.BufferMixin):
@@ -54,14 +52,13 @@ class RandomView(newbuffer.BufferMixin):
         """The bytes themselves, or (guarded) a memoryview of them between canary runs."""
         if self.guards is None:
             return data
-        whole = bytearray([CANARY] * GUARD) + data + bytearray([CANARY] * GUARD)
-        self.guards.append(whole)
-        return memoryview(whole)[GUARD:GUARD + len(data)]
+        guarded = GuardedMemory(data)
+        self.guards.append(guarded)
+        return guarded.region
 
     def intact(self):
         """No byte next to a guarded block changed."""
-        canary = bytearray([CANARY] * GUARD)
-        return all(w[:GUARD] == canary and w[-GUARD:] == canary for w in self.guards or [])
+        return all(g.intact() for g in self.guards or [])
 
     def _random_strides(self, rng, shape):
         strides, step = [0] * len(shape), self.itemsize

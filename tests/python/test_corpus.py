@@ -85,7 +85,7 @@ class CorpusTest(unittest.TestCase):
             for name, x in self.exporters:
                 with self.subTest(case=name):
                     self.assertTrue(x.intact(), 'something wrote outside the exporter\'s bytes')
-                    self.assertEqual((x.count.gets, x.count.double_releases), (x.count.releases, 0), 'gets vs releases')
+                    self.assertEqual((x.ledger.gets, x.ledger.double_releases), (x.ledger.releases, 0), 'gets vs releases')
         finally:
             for _, x in self.exporters:
                 x.close()

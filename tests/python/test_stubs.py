@@ -2,6 +2,7 @@
 import ast
 import importlib
 import os
+import types
 import unittest
 
 STUBS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'stubs')
@@ -9,7 +10,8 @@ IGNORED = {'__doc__', '__name__', '__package__', '__loader__', '__spec__', '__fi
 
 
 def stub_members(tree):
-    """Top-level names, and for each class the names defined in its body."""
+    """Top-level names, and for each class the names defined in its body (private type aliases such
+    as `_Shape = ...` are the stub's own)."""
     names, classes = set(), {}
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
@@ -17,7 +19,7 @@ def stub_members(tree):
         elif isinstance(node, ast.AnnAssign):
             names.add(node.target.id)
         elif isinstance(node, ast.Assign):
-            names.update(t.id for t in node.targets)
+            names.update(t.id for t in node.targets if not t.id.startswith('_'))
         if isinstance(node, ast.ClassDef):
             members = set()
             for item in node.body:
@@ -51,15 +53,28 @@ class VersionTests(unittest.TestCase):
             self.assertIn('## ' + version, f.read())
 
 
+def stub_path(module_name):
+    """stubs/a.pyi for a module, stubs/a/__init__.pyi for a package, stubs/a/b.pyi for a.b."""
+    path = os.path.join(STUBS, *module_name.split('.'))
+    return os.path.join(path, '__init__.pyi') if os.path.isdir(path) else path + '.pyi'
+
+
+def module_members(module):
+    """What a module exports: __all__ when it has one, else every name but its submodules."""
+    if hasattr(module, '__all__'):
+        return set(module.__all__)
+    names = {n for n in dir(module) if not n.startswith('__') or n == '__version__'} - IGNORED
+    return {n for n in names if not isinstance(getattr(module, n), types.ModuleType)}
+
+
 class StubTests(unittest.TestCase):
     def check(self, module_name):
-        path = os.path.join(STUBS, module_name + '.pyi')
-        with open(path) as f:
+        with open(stub_path(module_name)) as f:
             names, classes = stub_members(ast.parse(f.read()))
         module = importlib.import_module(module_name)
-        real = {n for n in dir(module) if not n.startswith('__') or n == '__version__'} - IGNORED
+        real = module_members(module)
         self.assertEqual(sorted(real - names), [], 'in %s but not in its stub' % module_name)
-        self.assertEqual(sorted(names - real - {'_T', '_Shape'}), [], 'in the stub but not in %s' % module_name)
+        self.assertEqual(sorted(names - real), [], 'in the stub but not in %s' % module_name)
         for cls_name, members in classes.items():
             cls = getattr(module, cls_name)
             if isinstance(cls, type) and cls_name not in ('BufferFlags',):
@@ -75,6 +90,9 @@ class StubTests(unittest.TestCase):
 
     def test_testbuffer(self):
         self.check('_testbuffer')
+
+    def test_newbuffer_testing(self):
+        self.check('newbuffer.testing')
 
 
 if __name__ == '__main__':
