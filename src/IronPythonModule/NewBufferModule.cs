@@ -61,8 +61,9 @@ public static partial class NewBufferModule
     /// once: 'l'/'L' are 4 bytes (IronPython's C long: ctypes.c_long and array('l')), 'n'/'N' and 'P'
     /// are pointer-sized (ctypes.c_ssize_t and c_void_p: 8 bytes in a 64-bit process). IronPython
     /// 3.4's own struct says 4 for 'n', disagreeing with its ctypes; newbuffer follows ctypes.
+    /// A format may describe at most sys.maxsize (2**31-1) bytes, the most IronPython can index.
     /// </summary>
-    internal static readonly NativeAbi HostAbi = new(LongSize: 4, SizeSize: IntPtr.Size, PointerSize: IntPtr.Size);
+    internal static readonly NativeAbi HostAbi = new(LongSize: 4, SizeSize: IntPtr.Size, PointerSize: IntPtr.Size) { MaxSize = int.MaxValue };
 
     private const string MixinKey = "newbuffer.BufferMixin";
     private const string MixinReleaseKey = "newbuffer.BufferMixin._release_buffer";

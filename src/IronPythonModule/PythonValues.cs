@@ -33,7 +33,7 @@ internal static class PythonValues
 
     /// <summary>
     /// A Python value as the codec packs it for a code of <paramref name="kind"/>, converted as
-    /// CPython's struct does: integers through __index__, floats through __float__ (or __index__),
+    /// CPython's struct and memoryview do: integers through __index__, floats through __float__ (or __index__),
     /// '?' through Python truth, 'c' from bytes only, 's' and 'p' from bytes or bytearray. Anything
     /// else is passed on unchanged for the codec to reject with CPython's message.
     /// </summary>
@@ -45,7 +45,8 @@ internal static class PythonValues
                 return value is null or int or BigInteger or bool or double || !PythonOps.TryGetBoundAttr(value, "__index__", out _)
                     ? value : PythonOps.Index(value);
             case FormatValueKind.Float:
-                if (value is null or double or int or BigInteger or bool)
+                // IronPython's complex still has __float__ (raising TypeError); CPython's lost it in 3.10.
+                if (value is null or double or int or BigInteger or bool or Complex)
                     return value;
                 if (PythonOps.TryGetBoundAttr(value, "__float__", out object? toFloat))
                     return PythonCalls.Call(toFloat);

@@ -193,6 +193,12 @@ class ErrorTests(unittest.TestCase):
         self.check(struct.error, 'pack_into requires a buffer of at least 20 bytes for packing 4 bytes at offset 16 '
                    '(actual buffer size is 8)', struct.pack_into, 'i', bytearray(8), 16, 1)
 
+    def test_size_limit_is_sys_maxsize(self):
+        import sys
+        self.assertEqual(struct.calcsize('%dx' % sys.maxsize), sys.maxsize)
+        self.check(struct.error, 'total struct size too long', struct.calcsize, '%db' % (sys.maxsize + 1))
+        self.check(struct.error, 'total struct size too long', struct.calcsize, '%db%dH' % (sys.maxsize // 2, sys.maxsize // 2))
+
     def test_iter_unpack_errors(self):
         self.check(struct.error, 'iterative unpacking requires a buffer of a multiple of 4 bytes', struct.iter_unpack, 'i', b'123')
         self.check(struct.error, 'cannot iteratively unpack with a struct of length 0', struct.iter_unpack, '', b'123')
