@@ -101,6 +101,8 @@ class FunctionTests(unittest.TestCase):
         self.assertEqual(list(it), [(2,)])
         self.assertEqual(it.__length_hint__(), 0)
         self.assertRaises(StopIteration, next, it)
+        with self.assertRaisesRegex(TypeError, "cannot create '_struct.unpack_iterator' instances"):
+            type(it)()
 
     def test_cache(self):
         self.assertEqual(struct.calcsize('<i'), 4)
@@ -169,6 +171,7 @@ class ErrorTests(unittest.TestCase):
 
     def test_buffers(self):
         self.check(TypeError, 'argument must be read-write bytes-like object, not bytes', struct.pack_into, 'i', b'1234', 0, 1)
+        self.check(TypeError, 'argument must be read-write bytes-like object, not int', struct.pack_into, 'i', 5, 0, 1)
         self.check(TypeError, "a bytes-like object is required, not 'int'", struct.unpack_from, 'i', 5)
         self.check(TypeError, "a bytes-like object is required, not 'str'", struct.unpack, 'i', 'abcd')
         self.check(BufferError, 'memoryview: underlying buffer is not C-contiguous',

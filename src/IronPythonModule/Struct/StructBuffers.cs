@@ -44,9 +44,9 @@ public static partial class StructModule
                     ViewVerifier.Acquire(exporter, Protocol.BufferFlags.Writable, "struct", out BufferView view);
                     return new Lease(view);
                 }
-                catch (Exception e) when (e is CoreBufferException || e is global::IronPython.Runtime.Exceptions.BufferException)
+                catch (Exception)
                 {
-                    // CPython's "w*" converter clears the exporter's error and reports its own.
+                    // CPython's "w*" converter clears whatever the exporter raised and reports its own TypeError.
                 }
             }
 

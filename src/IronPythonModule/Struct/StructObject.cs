@@ -124,9 +124,6 @@ public static partial class StructModule
             }
         }
 
-        [Documentation("S.__sizeof__() -> size of S in memory, in bytes")]
-        public object __sizeof__() => PythonValues.ToPython(64 + (_format.Items.Count * 32));
-
         /// <summary>Unpacks record <paramref name="index"/> of <paramref name="lease"/> (the iterator's step).</summary>
         internal PythonTuple UnpackRecord(CodeContext context, StructBuffers.Lease lease, long index) => Guard(context, () =>
             Tuple(_format.Unpack(lease.Span.Slice((int)(index * _format.Size), (int)_format.Size), PythonValues.Boxer)));

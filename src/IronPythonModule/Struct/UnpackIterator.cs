@@ -27,6 +27,10 @@ public static partial class StructModule
             _count = count;
         }
 
+        /// <summary>Python cannot create one directly, as in CPython.</summary>
+        public UnpackIterator(params object?[] args) =>
+            throw PythonErrors.TypeError("cannot create '_struct.unpack_iterator' instances");
+
         ~UnpackIterator()
         {
             try
