@@ -57,6 +57,15 @@ public static partial class NewBufferModule
     public const int PyBUF_READ = (int)Flags.Read;
     public const int PyBUF_WRITE = (int)Flags.Write;
 
+    /// <summary>
+    /// What "native" means for newbuffer's memoryview, _testbuffer and newbuffer.struct, decided here
+    /// once: 'l'/'L' are 4 bytes (IronPython's C long: ctypes.c_long and array('l')), 'n'/'N' and 'P'
+    /// are pointer-sized (ctypes.c_ssize_t and c_void_p: 8 bytes in a 64-bit process). IronPython
+    /// 3.4's own struct says 4 for 'n', disagreeing with its ctypes; newbuffer follows ctypes.
+    /// A format may describe at most sys.maxsize (2**31-1) bytes, the most IronPython can index.
+    /// </summary>
+    internal static readonly NativeAbi HostAbi = new(LongSize: 4, SizeSize: IntPtr.Size, PointerSize: IntPtr.Size) { MaxSize = int.MaxValue };
+
     private const string MixinKey = "newbuffer.BufferMixin";
     private const string MixinReleaseKey = "newbuffer.BufferMixin._release_buffer";
 
@@ -121,6 +130,27 @@ public static partial class NewBufferModule
 
         BufferFlags = _make_flags()
         del _make_flags
+
+        import _newbuffer_struct as struct
+
+        def install():
+            '''Make this IronPython answer PEP 688 code as CPython 3.13 does; idempotent.
+
+            After it, `import struct` and `import _struct` return newbuffer.struct (CPython's struct
+            on newbuffer's codec: 'e', CPython's errors, the native sizes memoryview uses),
+            inspect.BufferFlags is newbuffer.BufferFlags and collections.abc.Buffer is
+            newbuffer.Buffer. Modules that imported struct before keep the struct they got.
+            `import newbuffer` alone changes none of this.'''
+            import sys
+            sys.modules['_struct'] = struct
+            sys.modules['struct'] = struct
+            import inspect
+            inspect.BufferFlags = BufferFlags
+            import collections.abc
+            collections.abc.Buffer = Buffer
+            names = getattr(collections.abc, '__all__', None)
+            if isinstance(names, list) and 'Buffer' not in names:
+                names.append('Buffer')
         """;
 
     /// <summary>Makes <c>newbuffer</c> and <c>_testbuffer</c> importable in <paramref name="engine"/>: the one call a C# host makes.</summary>
@@ -141,7 +171,7 @@ public static partial class NewBufferModule
             dict[type.GetCustomAttribute<PythonTypeAttribute>()!.Name] = DynamicHelpers.GetPythonTypeFromType(type);
         }
 
-        UseIronPythonAbi();
+        UseHostAbi();
         dict["__name__"] = "newbuffer";
         SubmoduleLoader.Install(context, dict);
         var module = new CodeContext(dict, new ModuleContext(dict, context));
@@ -192,14 +222,9 @@ public static partial class NewBufferModule
         + "was not told about). Off by default: a wrong address then crashes the process.")]
     public static void set_unsafe_addresses(bool enabled) => MemoryResolver.Unsafe = enabled;
 
-    /// <summary>Native 'l' and 'n' mean what IronPython's struct says (4 bytes in 3.4, unlike CPython on
-    /// 64-bit Linux), so views of array('l') and ctypes c_long agree with the format table. Both modules
-    /// set it when loaded: _testbuffer may be imported without newbuffer.</summary>
-    internal static void UseIronPythonAbi() =>
-        FormatTable.Abi = new NativeAbi(
-            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "l"),
-            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "n"),
-            global::IronPython.Modules.PythonStruct.calcsize(DefaultContext.Default, "P"));
+    /// <summary>Installs <see cref="HostAbi"/> in the format table. Both modules call it when loaded:
+    /// _testbuffer may be imported without newbuffer.</summary>
+    internal static void UseHostAbi() => FormatTable.Abi = HostAbi;
 
     /// <summary>Whether <paramref name="type"/> derives from this runtime's BufferMixin.</summary>
     /// <remarks>False in a runtime that has not imported newbuffer: no class there can derive from BufferMixin.</remarks>

@@ -36,17 +36,16 @@ internal static class PythonErrors
 
     public static Exception AttributeError(string message) => PythonOps.AttributeError("{0}", message);
 
-    /// <summary>struct.error, which IronPython creates when _struct is first imported.</summary>
-    private static Exception StructError(CodeContext? context, string message)
+    /// <summary>struct.error with <paramref name="message"/>.</summary>
+    public static Exception StructError(CodeContext? context, string message) =>
+        PythonOps.CreateThrowable(StructErrorType(context), message);
+
+    /// <summary>struct.error: IronPython's own class (its _struct module creates it under the same key), shared
+    /// by IronPython's struct, newbuffer.struct and the memoryview codec, whichever is imported first.</summary>
+    public static PythonType StructErrorType(CodeContext? context)
     {
         context ??= DefaultContext.Default;
-        if (NewBufferModule.ModuleState(context, "structerror") is not PythonType error)
-        {
-            PythonOps.ImportTop(context, "_struct", 0);
-            error = (PythonType)context.LanguageContext.GetModuleState("structerror");
-        }
-
-        return PythonOps.CreateThrowable(error, message);
+        return context.LanguageContext.EnsureModuleException("structerror", new PythonDictionary(), "error", "struct");
     }
 
     /// <summary>Reports an exception that cannot be raised (a release callback failed), as CPython's unraisable hook does.</summary>

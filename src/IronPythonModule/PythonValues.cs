@@ -31,6 +31,42 @@ internal static class PythonValues
         _ => value,
     };
 
+    /// <summary>
+    /// A Python value as the codec packs it for a code of <paramref name="kind"/>, converted as
+    /// CPython's struct and memoryview do: integers through __index__, floats through __float__ (or __index__),
+    /// '?' through Python truth, 'c' from bytes only, 's' and 'p' from bytes or bytearray. Anything
+    /// else is passed on unchanged for the codec to reject with CPython's message.
+    /// </summary>
+    public static object? ToPackValue(object? value, FormatValueKind kind)
+    {
+        switch (kind)
+        {
+            case FormatValueKind.SignedInteger or FormatValueKind.UnsignedInteger or FormatValueKind.Pointer:
+                return value is null or int or BigInteger or bool or double || !PythonOps.TryGetBoundAttr(value, "__index__", out _)
+                    ? value : PythonOps.Index(value);
+            case FormatValueKind.Float:
+                // IronPython's complex still has __float__ (raising TypeError); CPython's lost it in 3.10.
+                if (value is null or double or int or BigInteger or bool or Complex)
+                    return value;
+                if (PythonOps.TryGetBoundAttr(value, "__float__", out object? toFloat))
+                    return PythonCalls.Call(toFloat);
+                return PythonOps.TryGetBoundAttr(value, "__index__", out _) ? PythonOps.Index(value) : value;
+            case FormatValueKind.Bool:
+                return PythonOps.IsTrue(value);
+            case FormatValueKind.Char:
+                return value is Bytes one ? ToArray(one) : value;
+            case FormatValueKind.Bytes or FormatValueKind.PascalBytes:
+                return value switch
+                {
+                    Bytes bytes => ToArray(bytes),
+                    ByteArray bytes => ToArray(bytes),
+                    _ => value,
+                };
+            default:
+                return value;
+        }
+    }
+
     /// <summary>A bytes object over <paramref name="bytes"/> without copying; the array must not change afterwards.</summary>
     public static Bytes WrapBytes(byte[] bytes)
     {

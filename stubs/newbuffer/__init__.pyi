@@ -2,6 +2,8 @@
 import enum
 from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple, Type, TypeVar, Union
 
+import _newbuffer_struct
+
 _T = TypeVar('_T', bound=type)
 _Shape = Union[Tuple[int, ...], List[int]]
 
@@ -155,3 +157,10 @@ def unregister_memory(obj: Any) -> bool: ...
 def set_unsafe_addresses(enabled: bool) -> None: ...
 def _is_exporter(obj: object) -> bool: ...
 def _is_exporter_type(cls: type) -> bool: ...
+def install() -> None:
+    """Make `import struct`/`_struct` return newbuffer.struct, and add inspect.BufferFlags and
+    collections.abc.Buffer (PEP 688); idempotent. `import newbuffer` alone changes nothing global."""
+    ...
+
+# CPython's struct module on newbuffer's codec (stubs/_newbuffer_struct.pyi).
+struct = _newbuffer_struct

@@ -1,6 +1,6 @@
-"""Runs one of CPython's test files (test_buffer.py, test_memoryview.py) under IronPython.
+"""Runs one of CPython's test files (test_buffer.py, test_memoryview.py, test_struct.py) under IronPython.
 
-    run_suite.py TEST_FILE --seed N [--memoryview newbuffer|builtin] [--constant-refcount]
+    run_suite.py TEST_FILE --seed N [--memoryview newbuffer|builtin] [--constant-refcount] [--install]
                  [--known FILE [--update-known]] [--resources LIST] [--per-test S] [--deadline S]
 
 The file is loaded from the CPython installation as it is; this runner only arranges what it
@@ -8,7 +8,8 @@ imports: our `test.support` shims (tests/conformance/shims) on sys.path, our `_t
 newbuffer.memoryview as the builtin `memoryview` (--memoryview builtin leaves IronPython's own and
 does not import newbuffer). --constant-refcount replaces sys.getrefcount, which IronPython lacks,
 with a function returning a constant, so a refcount assertion neither fails nor stops the rest of
-its test (scripts/conformance asks for it for test_memoryview.py only).
+its test (scripts/conformance asks for it for test_memoryview.py only). --install calls
+newbuffer.install() first, so the file's `import struct` gets newbuffer.struct (test_struct.py).
 
 Repeatable runs: `random` is seeded with --seed before the file loads, and again before each test
 with a seed derived from --seed and the test's id (so a test draws the same values whichever tests
@@ -275,6 +276,7 @@ def main():
     parser.add_argument('--seed', type=int, required=True, help='0 <= seed < 2**31')
     parser.add_argument('--memoryview', choices=('newbuffer', 'builtin'), default='newbuffer')
     parser.add_argument('--constant-refcount', action='store_true')
+    parser.add_argument('--install', action='store_true', help='call newbuffer.install() before the file loads')
     parser.add_argument('--known', help='the known-failures file to judge the run against')
     parser.add_argument('--update-known', action='store_true', help='rewrite --known from this run')
     parser.add_argument('--cpython', default='unknown', help='the version recorded by --update-known')
@@ -301,6 +303,10 @@ def main():
     if args.memoryview == 'newbuffer':
         import newbuffer
         builtins.memoryview = newbuffer.memoryview
+    if args.install:
+        import newbuffer
+        newbuffer.install()
+        os.environ['NEWBUFFER_INSTALL'] = '1'  # child interpreters (script_helper) start installed too
     if args.constant_refcount:
         sys.getrefcount = lambda obj: 2
 

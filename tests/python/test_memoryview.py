@@ -150,6 +150,22 @@ class Indexing(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "memoryview: invalid value for format 'c'"):
             c[0] = b'zz'
 
+    def test_assignment_converts_as_cpython(self):
+        class Index:
+            def __index__(self):
+                return 9
+
+        m = mv(bytearray(8)).cast('d')
+        m[0] = Index()
+        self.assertEqual(m[0], 9.0)
+        with self.assertRaises(TypeError):
+            m[0] = 2 + 3j
+        b = mv(bytearray(1)).cast('?')
+        b[0] = 2 + 3j
+        self.assertIs(b[0], True)
+        b[0] = []
+        self.assertIs(b[0], False)
+
     def test_overlapping_slice_assignment(self):
         data = bytearray(b'abcdefgh')
         m = mv(data)

@@ -74,7 +74,7 @@ class StubTests(unittest.TestCase):
         module = importlib.import_module(module_name)
         real = module_members(module)
         self.assertEqual(sorted(real - names), [], 'in %s but not in its stub' % module_name)
-        self.assertEqual(sorted(names - real), [], 'in the stub but not in %s' % module_name)
+        self.assertEqual(sorted(names - real - {'_T', '_Shape', '_Format'}), [], 'in the stub but not in %s' % module_name)
         for cls_name, members in classes.items():
             cls = getattr(module, cls_name)
             if isinstance(cls, type) and cls_name not in ('BufferFlags',):
@@ -93,6 +93,9 @@ class StubTests(unittest.TestCase):
 
     def test_newbuffer_testing(self):
         self.check('newbuffer.testing')
+
+    def test_struct(self):
+        self.check('_newbuffer_struct')
 
 
 if __name__ == '__main__':

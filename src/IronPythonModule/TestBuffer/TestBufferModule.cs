@@ -70,7 +70,7 @@ public static partial class TestBufferModule
     [SpecialName]
     public static void PerformModuleReload(PythonContext context, PythonDictionary dict)
     {
-        NewBufferModule.UseIronPythonAbi();
+        NewBufferModule.UseHostAbi();
 
         // IronPython lists nested types under their .NET names; Python knows them by their PythonType names.
         foreach (Type type in new[] { typeof(NDArrayObject), typeof(StaticArrayObject) })

@@ -22,7 +22,9 @@ internal static class ItemCodec
 
         try
         {
-            view.SetItem(indices, format.ValueCount == 1 ? PythonValues.ToClr(value) : ToClrTuple(value));
+            object? item = format.Single is { } single ? PythonValues.ToPackValue(value, single.Kind)
+                : format.ValueCount == 1 ? PythonValues.ToClr(value) : ToClrTuple(value);
+            view.SetItem(indices, item);
         }
         catch (CoreBufferException e) when (e.Kind == Protocol.BufferErrorKind.Struct)
         {
@@ -35,7 +37,8 @@ internal static class ItemCodec
     {
         FormatValueKind.SignedInteger or FormatValueKind.UnsignedInteger or FormatValueKind.Pointer =>
             value is int or BigInteger or bool || HasMethod(value, "__index__"),
-        FormatValueKind.Float => value is double or int or BigInteger or bool || HasMethod(value, "__float__"),
+        FormatValueKind.Float => value is double or int or BigInteger or bool
+            || (value is not Complex && HasMethod(value, "__float__")) || HasMethod(value, "__index__"),
         FormatValueKind.Char or FormatValueKind.Bytes or FormatValueKind.PascalBytes => value is Bytes,
         _ => true,
     };

@@ -27,6 +27,30 @@ internal static class FormatMessages
     public static string UnpackSize(long size) =>
         string.Create(CultureInfo.InvariantCulture, $"unpack requires a buffer of {size} bytes");
 
+    public const string IterateEmpty = "cannot iteratively unpack with a struct of length 0";
+
+    public static string IterateMultiple(long size) =>
+        string.Create(CultureInfo.InvariantCulture, $"iterative unpacking requires a buffer of a multiple of {size} bytes");
+
+    public static string OffsetOutOfRange(long offset, long length) =>
+        string.Create(CultureInfo.InvariantCulture, $"offset {offset} out of range for {length}-byte buffer");
+
+    public static string NoSpaceToPack(long size, long offset) =>
+        string.Create(CultureInfo.InvariantCulture, $"no space to pack {size} bytes at offset {offset}");
+
+    public static string NotEnoughToUnpack(long size, long offset) =>
+        string.Create(CultureInfo.InvariantCulture, $"not enough data to unpack {size} bytes at offset {offset}");
+
+    // CPython computes "at least" as size_t, so an offset near PY_SSIZE_T_MAX prints unsigned.
+    public static string PackIntoTooSmall(long size, long offset, long length) => string.Create(CultureInfo.InvariantCulture,
+        $"pack_into requires a buffer of at least {(ulong)size + (ulong)offset} bytes for packing {size} bytes at offset {offset} (actual buffer size is {length})");
+
+    public static string UnpackFromTooSmall(long size, long offset, long length) => string.Create(CultureInfo.InvariantCulture,
+        $"unpack_from requires a buffer of at least {(ulong)size + (ulong)offset} bytes for unpacking {size} bytes at offset {offset} (actual buffer size is {length})");
+
+    public static string PackIntoCount(long expected, long actual) =>
+        string.Create(CultureInfo.InvariantCulture, $"pack_into expected {expected} items for packing (got {actual})");
+
     public static string PackCount(long expected, long actual) =>
         string.Create(CultureInfo.InvariantCulture, $"pack expected {expected} items for packing (got {actual})");
 }

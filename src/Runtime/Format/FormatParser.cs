@@ -1,7 +1,8 @@
 // Parses a struct format string exactly as CPython 3.13 `_struct.c` prepare_s/whichtable/getentry
 // do, reporting the first error in the same order CPython meets it: an embedded NUL, then, left
 // to right, a repeat-count overflow, a count without a code, an unknown character, an alignment or
-// size overflow. Sizes are limited to nint.MaxValue like Py_ssize_t. A format is read as the bytes
+// size overflow. Sizes are limited to FormatTable.Abi.MaxSize (nint.MaxValue, like Py_ssize_t,
+// unless the host says otherwise). A format is read as the bytes
 // of a Py_buffer format: a non-ASCII character is a bad char (CPython says the same for bytes;
 // for a str it raises UnicodeEncodeError before parsing).
 // Reports an error message instead of throwing so TryParse costs no exception.
@@ -12,13 +13,12 @@ namespace NewBuffer.Format;
 
 internal static class FormatParser
 {
-    private static readonly long s_maxSize = nint.MaxValue;
-
     public static bool TryParse(string text, [NotNullWhen(true)] out StructFormat? result, [NotNullWhen(false)] out string? error)
     {
         if (text.Contains('\0', System.StringComparison.Ordinal))
             return Fail(out result, out error, FormatMessages.EmbeddedNull);
 
+        long maxSize = FormatTable.Abi.MaxSize;
         int position = 0;
         FormatMode mode = ReadMode(text, ref position);
         var items = new List<FormatItem>();
@@ -38,7 +38,7 @@ internal static class FormatParser
                 while (position < text.Length && IsDigit(c = text[position++]))
                 {
                     int digit = c - '0';
-                    if (count > (s_maxSize - digit) / 10)
+                    if (count > (maxSize - digit) / 10)
                         return Fail(out result, out error, FormatMessages.TooLong);
                     count = (count * 10) + digit;
                 }
@@ -54,12 +54,12 @@ internal static class FormatParser
             if (mode == FormatMode.Native && size > 0)
             {
                 long extra = (code.Alignment - 1) - ((size - 1) % code.Alignment);
-                if (extra > s_maxSize - size)
+                if (extra > maxSize - size)
                     return Fail(out result, out error, FormatMessages.TooLong);
                 size += extra;
             }
 
-            if (count > (s_maxSize - size) / code.Size)
+            if (count > (maxSize - size) / code.Size)
                 return Fail(out result, out error, FormatMessages.TooLong);
 
             switch (code.Kind)

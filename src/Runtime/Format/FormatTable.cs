@@ -3,9 +3,9 @@
 // process) and standard ('=', '<', '>', '!': fixed sizes, no alignment, no 'n', 'N', 'P').
 // Nothing outside this folder switches on a format character; it asks this table.
 // Native sizes follow NativeAbi: by default the platform's C ABI ('l'/'L' 4 bytes on Windows and
-// pointer-sized elsewhere, 'n', 'N', 'P' pointer-sized); a host whose own struct module disagrees
-// (IronPython 3.4 uses 4-byte 'l' and 'n' everywhere) sets Abi once at start-up, so views its
-// array and ctypes objects export agree with ours. A scalar's alignment equals its size, as in the
+// pointer-sized elsewhere, 'n', 'N', 'P' pointer-sized); a host whose C types differ sets Abi once
+// at start-up (IronPython's module: 'l' 4 bytes as its ctypes.c_long and array('l'), 'n' and 'P'
+// pointer-sized), so views its array and ctypes objects export agree with ours. A scalar's alignment equals its size, as in the
 // C ABIs .NET runs on. Lookup is an array index by character, with no hashing or allocation.
 using System;
 using System.Threading;

@@ -221,8 +221,60 @@ public sealed class StructFormat
         }
     }
 
+    /// <summary>
+    /// Where a <c>struct.pack_into</c> at <paramref name="offset"/> starts in a buffer of
+    /// <paramref name="bufferLength"/> bytes (a negative offset counts from the end), checked as
+    /// CPython's <c>s_pack_into</c> does.
+    /// </summary>
+    /// <exception cref="BufferException">Kind Struct with CPython's message when the record does not fit.</exception>
+    public long PackOffset(long bufferLength, long offset) => ResolveOffset(bufferLength, offset, packing: true);
+
+    /// <summary>Where a <c>struct.unpack_from</c> at <paramref name="offset"/> starts, checked as CPython's <c>unpack_from</c> does.</summary>
+    /// <exception cref="BufferException">Kind Struct with CPython's message when the record does not fit.</exception>
+    public long UnpackOffset(long bufferLength, long offset) => ResolveOffset(bufferLength, offset, packing: false);
+
+    /// <summary>How many records <c>struct.iter_unpack</c> reads from <paramref name="bufferLength"/> bytes.</summary>
+    /// <exception cref="BufferException">Kind Struct when the format is empty or the length is not a multiple of <see cref="Size"/>.</exception>
+    public long RecordCount(long bufferLength)
+    {
+        if (Size == 0)
+            ThrowHelper.ThrowStruct(FormatMessages.IterateEmpty);
+        if (bufferLength % Size != 0)
+            ThrowHelper.ThrowStruct(FormatMessages.IterateMultiple(Size));
+        return bufferLength / Size;
+    }
+
+    /// <summary>Checks that <c>struct.pack_into</c> got <see cref="ValueCount"/> values.</summary>
+    /// <exception cref="BufferException">Kind Struct "pack_into expected N items for packing (got M)".</exception>
+    public void CheckPackIntoCount(long count)
+    {
+        if (count != ValueCount)
+            ThrowHelper.ThrowStruct(FormatMessages.PackIntoCount(ValueCount, count));
+    }
+
     /// <inheritdoc/>
     public override string ToString() => Text;
+
+    private long ResolveOffset(long bufferLength, long offset, bool packing)
+    {
+        if (offset < 0)
+        {
+            if (offset + Size > 0)
+                ThrowHelper.ThrowStruct(packing ? FormatMessages.NoSpaceToPack(Size, offset) : FormatMessages.NotEnoughToUnpack(Size, offset));
+            if (offset + bufferLength < 0)
+                ThrowHelper.ThrowStruct(FormatMessages.OffsetOutOfRange(offset, bufferLength));
+            offset += bufferLength;
+        }
+
+        if (bufferLength - offset < Size)
+        {
+            ThrowHelper.ThrowStruct(packing
+                ? FormatMessages.PackIntoTooSmall(Size, offset, bufferLength)
+                : FormatMessages.UnpackFromTooSmall(Size, offset, bufferLength));
+        }
+
+        return offset;
+    }
 
     private void PackItems(Span<byte> destination, ReadOnlySpan<object?> values)
     {

@@ -590,4 +590,47 @@ public class StructFormatTests
         Assert.That(end, Is.LessThanOrEqualTo(format.Size));
         Assert.That(values, Is.EqualTo(format.ValueCount));
     }
+
+    // PYENV_VERSION=3.13.0 python3 -c "import struct; struct.pack_into('<i', bytearray(8), OFFSET, 1)" (and unpack_from)
+    [TestCase(0L, 0L)]
+    [TestCase(4L, 4L)]
+    [TestCase(-4L, 4L)]
+    [TestCase(-8L, 0L)]
+    public void PackOffsetAndUnpackOffset_InRange_ResolveAsCPython(long offset, long expected)
+    {
+        StructFormat format = StructFormat.Parse("<i");
+        Assert.That(format.PackOffset(8, offset), Is.EqualTo(expected));
+        Assert.That(format.UnpackOffset(8, offset), Is.EqualTo(expected));
+    }
+
+    [TestCase(-9L, "offset -9 out of range for 8-byte buffer", "offset -9 out of range for 8-byte buffer")]
+    [TestCase(-2L, "no space to pack 4 bytes at offset -2", "not enough data to unpack 4 bytes at offset -2")]
+    [TestCase(6L, "pack_into requires a buffer of at least 10 bytes for packing 4 bytes at offset 6 (actual buffer size is 8)",
+        "unpack_from requires a buffer of at least 10 bytes for unpacking 4 bytes at offset 6 (actual buffer size is 8)")]
+    [TestCase(long.MaxValue, "pack_into requires a buffer of at least 9223372036854775811 bytes for packing 4 bytes at offset 9223372036854775807 (actual buffer size is 8)",
+        "unpack_from requires a buffer of at least 9223372036854775811 bytes for unpacking 4 bytes at offset 9223372036854775807 (actual buffer size is 8)")]
+    public void PackOffsetAndUnpackOffset_OutOfRange_ThrowCPythonMessages(long offset, string packMessage, string unpackMessage)
+    {
+        StructFormat format = StructFormat.Parse("<i");
+        Assert.That(() => format.PackOffset(8, offset), Throws.TypeOf<BufferException>().With.Message.EqualTo(packMessage));
+        Assert.That(() => format.UnpackOffset(8, offset), Throws.TypeOf<BufferException>().With.Message.EqualTo(unpackMessage));
+    }
+
+    [Test]
+    public void RecordCount_Multiple_CountsRecords() => Assert.That(StructFormat.Parse("<h").RecordCount(6), Is.EqualTo(3));
+
+    [TestCase("<i", 3L, "iterative unpacking requires a buffer of a multiple of 4 bytes")]
+    [TestCase("", 3L, "cannot iteratively unpack with a struct of length 0")]
+    [TestCase("", 0L, "cannot iteratively unpack with a struct of length 0")]
+    public void RecordCount_Invalid_ThrowsCPythonMessage(string text, long length, string message) =>
+        Assert.That(() => StructFormat.Parse(text).RecordCount(length), Throws.TypeOf<BufferException>().With.Message.EqualTo(message));
+
+    [Test]
+    public void CheckPackIntoCount_Wrong_ThrowsCPythonMessage()
+    {
+        StructFormat format = StructFormat.Parse("<hh");
+        Assert.That(() => format.CheckPackIntoCount(2), Throws.Nothing);
+        Assert.That(() => format.CheckPackIntoCount(3),
+            Throws.TypeOf<BufferException>().With.Message.EqualTo("pack_into expected 2 items for packing (got 3)"));
+    }
 }

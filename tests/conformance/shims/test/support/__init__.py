@@ -77,3 +77,19 @@ def check_sizeof(test, o, size):
 
 # Before 3.10 the guard lived here rather than in os_helper.
 from .os_helper import EnvironmentVarGuard  # noqa: E402
+
+
+def suppress_immortalization(suppress=True):
+    """CPython 3.13's decorator/context manager; IronPython has no immortal objects, so it does nothing."""
+    return _NullContext()
+
+
+class _NullContext:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+    def __call__(self, func):
+        return func

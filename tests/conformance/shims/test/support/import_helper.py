@@ -14,3 +14,24 @@ def import_module(name, deprecated=False, *, required_on=()):
         return importlib.import_module(name)
     except ImportError as e:
         raise unittest.SkipTest(str(e))
+
+
+def import_fresh_module(name, fresh=(), blocked=(), deprecated=False):
+    """A new instance of module `name` (CPython's: removed from sys.modules, imported, then restored).
+
+    Returns None when it cannot be imported, as CPython's does.
+    """
+    import sys
+    names = (name,) + tuple(fresh)
+    saved = {n: sys.modules.pop(n) for n in names if n in sys.modules}
+    try:
+        for n in blocked:
+            sys.modules[n] = None
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            return None
+    finally:
+        for n in names + tuple(blocked):
+            sys.modules.pop(n, None)
+        sys.modules.update(saved)
