@@ -6,6 +6,9 @@ namespace NewBuffer.Protocol;
 
 internal static class ThrowHelper
 {
+    /// <summary>The exception for an error of <paramref name="kind"/>, to throw.</summary>
+    public static System.Exception Create(BufferErrorKind kind, string message) => new BufferException(kind, message);
+
     [DoesNotReturn]
     public static void Throw(BufferErrorKind kind, string message) => throw new BufferException(kind, message);
 
