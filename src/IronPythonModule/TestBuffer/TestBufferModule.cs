@@ -21,7 +21,6 @@ using NewBuffer.IronPython.TestBuffer;
 using NewBuffer.Memory;
 using NewBuffer.Protocol;
 using NewBuffer.Validation;
-using CoreBufferException = NewBuffer.Protocol.BufferException;
 using Flags = NewBuffer.Protocol.BufferFlags;
 
 [assembly: PythonModule("_testbuffer", typeof(NewBuffer.IronPython.TestBufferModule))]
@@ -69,6 +68,7 @@ public static partial class TestBufferModule
     [SpecialName]
     public static void PerformModuleReload(PythonContext context, PythonDictionary dict)
     {
+        PythonErrors.Install();
         // IronPython lists nested types under their .NET names; Python knows them by their PythonType names.
         foreach (Type type in new[] { typeof(NDArrayObject), typeof(StaticArrayObject) })
         {
@@ -86,15 +86,8 @@ public static partial class TestBufferModule
         }
 
         long length = NDArgs.ToSsize(len);
-        try
-        {
-            (long start, long stop, long step, long count) = NDArgs.Resolve(slice, length);
-            return PythonValues.TupleOf([start, stop, step, count]);
-        }
-        catch (CoreBufferException e)
-        {
-            throw PythonErrors.Raise(context, e);
-        }
+        (long start, long stop, long step, long count) = NDArgs.Resolve(slice, length);
+        return PythonValues.TupleOf([start, stop, step, count]);
     }
 
     [Documentation("get_pointer(obj, indices)\n\nThe item of obj's PyBUF_FULL_RO view at indices, found with PyBuffer_GetPointer.")]
@@ -125,11 +118,7 @@ public static partial class TestBufferModule
                 }
             }
 
-            return NDItems.Unpack(layout.Locate(view.Buf, indices), view.Format, view.ItemSize);
-        }
-        catch (CoreBufferException e)
-        {
-            throw PythonErrors.Raise(context, e);
+            return NDItems.Unpack(context, layout.Locate(view.Buf, indices), view.Format, view.ItemSize);
         }
         finally
         {
@@ -198,11 +187,7 @@ public static partial class TestBufferModule
                 layout.Shape.ToArray(),
                 ViewLayout.ContiguousStrides(layout.Shape, layout.ItemSize, resolved),
                 null);
-            return NewBufferModule.MemoryViewObject.FromView(context, copy);
-        }
-        catch (CoreBufferException e)
-        {
-            throw PythonErrors.Raise(context, e);
+            return NewBufferModule.MemoryViewObject.FromView(copy);
         }
         finally
         {
@@ -224,10 +209,6 @@ public static partial class TestBufferModule
             }
 
             return PythonValues.WrapBytes(ViewCopier.ToArray(view.Buf, RawView.Layout(view), ord));
-        }
-        catch (CoreBufferException e)
-        {
-            throw PythonErrors.Raise(context, e);
         }
         finally
         {
@@ -274,10 +255,6 @@ public static partial class TestBufferModule
         {
             return SameContiguousBuffer(v1, v2);
         }
-        catch (CoreBufferException e)
-        {
-            throw PythonErrors.Raise(context, e);
-        }
         finally
         {
             v1.Release();
@@ -290,23 +267,16 @@ public static partial class TestBufferModule
     internal static BufferView Acquire(CodeContext context, object? obj, Flags flags)
     {
         IBufferExporter exporter = ExporterDispatch.Create(context, obj, string.Empty);
-        try
+        ViewVerifier.Acquire(exporter, flags, "ndarray", out BufferView view);
+        if (!view.HasShape && view.NDim == 1)
         {
-            ViewVerifier.Acquire(exporter, flags, "ndarray", out BufferView view);
-            if (!view.HasShape && view.NDim == 1)
-            {
-                // Strides or suboffsets without a shape mean nothing (the verifier ignores them, and
-                // CPython's ndarray would index the missing shape with them), so the ndarray drops them.
-                view.SetStrides(null);
-                view.SetSuboffsets(null);
-            }
+            // Strides or suboffsets without a shape mean nothing (the verifier ignores them, and
+            // CPython's ndarray would index the missing shape with them), so the ndarray drops them.
+            view.SetStrides(null);
+            view.SetSuboffsets(null);
+        }
 
-            return view;
-        }
-        catch (CoreBufferException e)
-        {
-            throw PythonErrors.Raise(context, e);
-        }
+        return view;
     }
 
     private static BufferView AcquireOrTypeError(CodeContext context, object? obj, string message)

@@ -14,5 +14,5 @@ public readonly record struct FormatError(BufferErrorKind Kind, string Message)
     internal static FormatError Struct(string message) => new(BufferErrorKind.Struct, message);
 
     /// <summary>This error as an exception to throw.</summary>
-    public System.Exception ToException() => ThrowHelper.Create(Kind, Message);
+    public System.Exception ToException() => BufferErrors.Create(Kind, Message);
 }
