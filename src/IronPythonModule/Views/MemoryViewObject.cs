@@ -137,15 +137,15 @@ public static partial class NewBufferModule
 
         [Documentation("A bool indicating whether the memory is C contiguous.")]
 
-        public bool c_contiguous => IsContiguous(Order.C);
+        public bool c_contiguous => Live().Flags.IsCContiguous;
 
         [Documentation("A bool indicating whether the memory is Fortran contiguous.")]
 
-        public bool f_contiguous => IsContiguous(Order.Fortran);
+        public bool f_contiguous => Live().Flags.IsFContiguous;
 
         [Documentation("A bool indicating whether the memory is contiguous.")]
 
-        public bool contiguous => IsContiguous(Order.Any);
+        public bool contiguous => Live().Flags.IsAnyContiguous;
 
         [ClassMethod]
         [Documentation("_from_flags(object, flags)\n\nCreate a memoryview requesting exactly flags from object (private, for tests).")]
@@ -463,8 +463,7 @@ public static partial class NewBufferModule
             Handle.AddExport();
             try
             {
-                ArrayView current = Handle.View;
-                BufferAnswer.FillFrom(view, this, current.Buf, current.Layout, current.Format, current.ReadOnly, flags, "memoryview");
+                Handle.View.Answer(view, this, flags);
             }
             catch
             {
@@ -510,18 +509,6 @@ public static partial class NewBufferModule
         private static ViewHandle Register(ManagedBuffer buffer, ArrayView view) => new(buffer, view);
 
         private MemoryViewObject Derive(ArrayView view) => new(Handle.Buffer, view);
-
-        private bool IsContiguous(Order order)
-        {
-            ViewLayout layout = Live().Layout;
-            if (layout.NDim == 1 && !layout.HasSuboffsets)
-            {
-                // CPython's flags for one dimension (MV_CONTIGUOUS_NDIM1) ignore a zero length.
-                return layout.Shape[0] == 1 || layout.Strides[0] == layout.ItemSize;
-            }
-
-            return layout.IsContiguous(order);
-        }
 
         private IEnumerator Iterate(long length)
         {

@@ -6,7 +6,8 @@
 // every shape entry is >= 0 and product(shape) * ItemSize fits in a long; ItemSize > 0. The arrays
 // are owned by the layout and never change. Contiguity follows CPython's PyBuffer_IsContiguous: a
 // view with suboffsets is never contiguous, an empty view always is, and dimensions of length 1 do
-// not constrain their stride.
+// not constrain their stride. A memoryview's own contiguity (one-dimensional views judged by their
+// stride alone, as CPython's init_flags does) is ViewFlags, decided from this layout.
 using System;
 using NewBuffer.Memory;
 

@@ -29,6 +29,7 @@ public sealed class ArrayView
         Layout = layout ?? throw new ArgumentNullException(nameof(layout));
         Format = format ?? throw new ArgumentNullException(nameof(format));
         ReadOnly = readOnly;
+        Flags = ViewFlags.Of(layout);
     }
 
     /// <summary>Where the view starts.</summary>
@@ -42,6 +43,10 @@ public sealed class ArrayView
 
     /// <summary>Whether writes are refused.</summary>
     public bool ReadOnly { get; }
+
+    /// <summary>Contiguity as a memoryview reports it, decided once for the view (CPython's <c>init_flags</c>);
+    /// cast, <see cref="Answer"/> and a host's <c>c_contiguous</c> read it.</summary>
+    public ViewFlags Flags { get; }
 
     /// <summary>The parsed item format, or null when the struct codec cannot read it.</summary>
     public StructFormat? ItemFormat
@@ -213,7 +218,7 @@ public sealed class ArrayView
     public ArrayView Cast(string format, long[]? shape)
     {
         ArgumentNullException.ThrowIfNull(format);
-        if (!Layout.IsCContiguous)
+        if (!Flags.IsCContiguous)
         {
             ThrowHelper.ThrowType("memoryview: casts are restricted to C-contiguous views");
         }
@@ -281,6 +286,15 @@ public sealed class ArrayView
 
         return new ArrayView(Buf, ViewLayout.Contiguous(itemSize, shape), format, ReadOnly);
     }
+
+    /// <summary>Answers a request for this view's memory, as CPython's memoryview does (<c>memory_getbuf</c>): start
+    /// from the complete description and drop what the request did not ask for, refusing what it cannot do without.</summary>
+    /// <param name="view">The view to fill.</param>
+    /// <param name="obj">The exporting object.</param>
+    /// <param name="flags">The request.</param>
+    /// <exception cref="BufferException">The request cannot be met (Kind Buffer, CPython's message).</exception>
+    public void Answer(BufferView view, object? obj, BufferFlags flags) =>
+        BufferAnswer.FillFrom(view, obj, Buf, Layout, Flags, Format, ReadOnly, flags, "memoryview");
 
     /// <summary>The items as nested lists (<c>memoryview.tolist</c>): the item itself for a 0-d view.</summary>
     /// <param name="boxer">Turns unpacked values into the host's objects.</param>

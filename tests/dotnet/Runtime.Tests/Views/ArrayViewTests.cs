@@ -175,6 +175,17 @@ public class ArrayViewTests
     }
 
     [Test]
+    public void Cast_EmptyViewWithGaps_TypeError()
+    {
+        // memoryview(b'abcd')[::2][0:0].cast('B'): CPython refuses (its flags say not C-contiguous).
+        ArrayView empty = Bytes(1, 2, 3, 4).Slice(0, 0, 2, 2).Slice(0, 0, 0, 1);
+
+        var e = Assert.Throws<BufferException>(() => empty.Cast("B", null));
+
+        Assert.That(e!.Message, Is.EqualTo("memoryview: casts are restricted to C-contiguous views"));
+    }
+
+    [Test]
     public void Slicing_Adjust_MatchesPythonSlices()
     {
         // Expected values from CPython: list(range(10))[s] for each slice s.
