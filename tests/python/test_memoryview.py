@@ -149,6 +149,20 @@ class Indexing(unittest.TestCase):
         with self.assertRaisesRegex(TypeError, 'cannot delete memory'):
             del m[0]
 
+    def test_assignment_between_shapes_equal_up_to_their_first_zero(self):
+        # CPython's equiv_shape stops at the first zero-length dimension: [1, 0, 7] fits [1, 0, 5],
+        # for the memoryview as for _testbuffer's ndarray (both copy nothing).
+        from _testbuffer import ndarray, ND_WRITABLE
+        dest = mv(bytearray(35)).cast('B', [1, 5, 7])[:, 0:0, :]
+        source = mv(bytearray(35)).cast('B', [1, 7, 5])[:, 0:0, :]
+        self.assertEqual((dest.shape, source.shape), ((1, 0, 7), (1, 0, 5)))
+        dest[:] = source
+        self.assertEqual(dest, source)
+        nd = ndarray([1], shape=[1, 0, 7], format='B', flags=ND_WRITABLE)
+        nd[:] = ndarray([1], shape=[1, 0, 5], format='B')
+        with self.assertRaisesRegex(ValueError, 'lvalue and rvalue have different structures'):
+            dest[:] = mv(bytearray(35)).cast('B', [1, 5, 7])[:, 0:1, 0:0]
+
     def test_assignment_errors_follow_cpython(self):
         m = mv(bytearray(2))
         with self.assertRaisesRegex(TypeError, "memoryview: invalid type for format 'B'"):

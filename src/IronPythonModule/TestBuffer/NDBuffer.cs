@@ -409,28 +409,11 @@ internal sealed class NDBuffer
         }
     }
 
-    private static bool SameStructure(BufferView dest, BufferView src)
-    {
-        if ((dest.Format ?? "B") != (src.Format ?? "B") || dest.ItemSize != src.ItemSize || dest.NDim != src.NDim)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < dest.NDim; i++)
-        {
-            if (dest.Shape[i] != src.Shape[i])
-            {
-                return false;
-            }
-
-            if (dest.Shape[i] == 0)
-            {
-                break;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>cmp_structure: _testbuffer compares formats exactly (no '@' skipped, unlike memoryview's equiv_format)
+    /// and shapes as memoryview does (ViewLayout.EquivalentShape).</summary>
+    private static bool SameStructure(BufferView dest, BufferView src) =>
+        (dest.Format ?? "B") == (src.Format ?? "B") && dest.ItemSize == src.ItemSize && dest.NDim == src.NDim
+        && ViewLayout.EquivalentShape(dest.Shape, src.Shape);
 
     /// <summary>init_suboffsets: turns the array into an array of pointers to its (ndim-1)-dimensional sub-arrays.</summary>
     /// <remarks>The pointers go in front of the items, in the same memory; suboffsets[0] is the offset each

@@ -296,13 +296,7 @@ public static partial class NewBufferModule
             VerifiedView source = ViewVerifier.Acquire(exporter, CoreFlags.FullRO, "memoryview", out BufferView export);
             try
             {
-                ArrayView from = ArrayView.From(source);
-                if (!SameStructure(from, target))
-                {
-                    throw PythonErrors.ValueError("memoryview assignment: lvalue and rvalue have different structures");
-                }
-
-                ViewCopier.Copy(from.Buf, from.Layout, target.Buf, target.Layout);
+                target.CopyFrom(ArrayView.From(source));
             }
             finally
             {
@@ -491,11 +485,6 @@ public static partial class NewBufferModule
             using ViewHandle.Operation access = Handle.Enter();
             return operation(access.View);
         }
-
-        private static bool SameStructure(ArrayView a, ArrayView b) =>
-            a.Layout.ItemSize == b.Layout.ItemSize
-            && a.Layout.Shape.SequenceEqual(b.Layout.Shape)
-            && a.Format.TrimStart('@') == b.Format.TrimStart('@');
 
         private static Order ParseOrder(object? order) => order switch
         {

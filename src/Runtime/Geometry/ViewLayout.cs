@@ -258,6 +258,31 @@ public sealed class ViewLayout
         return kept == NDim && _suboffsets is null ? this : new ViewLayout(ItemSize, shape[..kept], strides[..kept], null);
     }
 
+    /// <summary>CPython's <c>equiv_shape</c>: the same number of dimensions and the same lengths up to and including the
+    /// first dimension of length 0, after which nothing is compared (no items either way: [1, 0, 5] and [1, 0, 7] are equivalent).</summary>
+    public static bool EquivalentShape(ReadOnlySpan<long> a, ReadOnlySpan<long> b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i])
+            {
+                return false;
+            }
+
+            if (a[i] == 0)
+            {
+                break;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>A layout that takes ownership of arrays the caller built and will not change.</summary>
     internal static ViewLayout Own(long itemSize, long[] shape, long[] strides, long[]? suboffsets) =>
         new(itemSize, shape, strides, suboffsets);

@@ -315,6 +315,33 @@ public sealed class ArrayView
             : ListOf(Buf, 0, format, boxer, makeList);
     }
 
+    /// <summary>CPython's <c>equiv_structure</c> for an assignment: the same format (a leading '@' aside,
+    /// <c>equiv_format</c>), the same itemsize and equivalent shapes (<see cref="ViewLayout.EquivalentShape"/>).</summary>
+    public bool HasEquivalentStructure(ArrayView other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Layout.ItemSize == other.Layout.ItemSize
+            && NativeFormat(Format).SequenceEqual(NativeFormat(other.Format))
+            && ViewLayout.EquivalentShape(Layout.Shape, other.Layout.Shape);
+
+        static ReadOnlySpan<char> NativeFormat(string format) => format.StartsWith('@') ? format.AsSpan(1) : format;
+    }
+
+    /// <summary>Copies <paramref name="source"/>'s items onto this view's (<c>m[key] = source</c>, CPython's copy_buffer);
+    /// the two may overlap.</summary>
+    /// <exception cref="BufferException">Read-only (Kind Type), or the structures differ (Kind Value, CPython's message).</exception>
+    public void CopyFrom(ArrayView source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        CheckWritable();
+        if (!HasEquivalentStructure(source))
+        {
+            ThrowHelper.ThrowValue("memoryview assignment: lvalue and rvalue have different structures");
+        }
+
+        ViewCopier.Copy(source.Buf, source.Layout, Buf, Layout);
+    }
+
     /// <summary>The items as contiguous bytes in <paramref name="order"/> (<c>memoryview.tobytes</c>).</summary>
     public byte[] ToBytes(Order order = Order.C) => ViewCopier.ToArray(Buf, Layout, order);
 

@@ -175,6 +175,31 @@ public class ArrayViewTests
     }
 
     [Test]
+    public void CopyFrom_ShapesEqualUpToTheirFirstZero_Accepted()
+    {
+        var block = new ManagedMemoryBlock(new byte[35]);
+        var dest = new ArrayView(block.At(0), ViewLayout.Contiguous(1, [1, 0, 5]), "B", false);
+        var source = new ArrayView(block.At(0), ViewLayout.Contiguous(1, [1, 0, 7]), "@B", true);
+
+        Assert.That(dest.HasEquivalentStructure(source), Is.True);
+        Assert.DoesNotThrow(() => dest.CopyFrom(source));
+    }
+
+    [TestCase("B", new long[] { 1, 1, 5 }, "B", TestName = "CopyFrom_ShapesDifferBeforeTheZero_ValueError")]
+    [TestCase("b", new long[] { 1, 0, 5 }, "B", TestName = "CopyFrom_FormatsDiffer_ValueError")]
+    [TestCase("B", new long[] { 1, 0 }, "B", TestName = "CopyFrom_DimensionsDiffer_ValueError")]
+    public void CopyFrom_DifferentStructure_ValueError(string sourceFormat, long[] sourceShape, string destFormat)
+    {
+        var block = new ManagedMemoryBlock(new byte[35]);
+        var dest = new ArrayView(block.At(0), ViewLayout.Contiguous(1, [1, 0, 5]), destFormat, false);
+        var source = new ArrayView(block.At(0), ViewLayout.Contiguous(1, sourceShape), sourceFormat, true);
+
+        var e = Assert.Throws<BufferException>(() => dest.CopyFrom(source));
+
+        Assert.That((e!.Kind, e.Message), Is.EqualTo((BufferErrorKind.Value, "memoryview assignment: lvalue and rvalue have different structures")));
+    }
+
+    [Test]
     public void Cast_EmptyViewWithGaps_TypeError()
     {
         // memoryview(b'abcd')[::2][0:0].cast('B'): CPython refuses (its flags say not C-contiguous).
