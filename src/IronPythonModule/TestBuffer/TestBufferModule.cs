@@ -150,49 +150,38 @@ public static partial class TestBufferModule
 
         Order ord = NDArgs.ToOrder(context, order);
         var view = new NewBufferModule.MemoryViewObject(context, obj);
-        NewBuffer.Views.ArrayView array = view.Live();
-        if (type == PyBUF_WRITE && array.ReadOnly)
+        NewBuffer.Views.ArrayView contiguous;
+        byte[]? data;
+        try
+        {
+            // The copy, if one is made, reads through the view; the view is released right after.
+            contiguous = view.Live().GetContiguous(ord, writable: type == PyBUF_WRITE, out data);
+        }
+        catch
         {
             view.release();
-            throw PythonErrors.BufferError("underlying buffer is not writable");
+            throw;
         }
 
-        if (array.Layout.IsContiguous(ord))
+        if (data is null)
         {
             return view;
         }
 
-        if (type == PyBUF_WRITE)
-        {
-            view.release();
-            throw PythonErrors.BufferError("writable contiguous buffer requested for a non-contiguous object.");
-        }
-
-        // memory_from_contiguous_copy: a read-only view of a bytes copy, with strides of the order;
-        // the view is released after the copy, which reads through it.
-        try
-        {
-            ViewLayout layout = array.Layout;
-            Order resolved = layout.Resolve(ord);
-            byte[] data = array.ToBytes(resolved);
-            Bytes bytes = PythonValues.WrapBytes(data);
-            var copy = BufferView.Create(
-                bytes,
-                new ManagedMemoryBlock(data).At(0),
-                layout.ByteLength,
-                layout.ItemSize,
-                readOnly: true,
-                layout.NDim,
-                array.Format,
-                layout.Shape.ToArray(),
-                ViewLayout.ContiguousStrides(layout.Shape, layout.ItemSize, resolved),
-                null);
-            return NewBufferModule.MemoryViewObject.FromView(copy);
-        }
-        finally
-        {
-            view.release();
-        }
+        view.release();
+        ViewLayout layout = contiguous.Layout;
+        var copy = BufferView.Create(
+            PythonValues.WrapBytes(data),
+            contiguous.Buf,
+            layout.ByteLength,
+            layout.ItemSize,
+            readOnly: true,
+            layout.NDim,
+            contiguous.Format,
+            layout.Shape.ToArray(),
+            layout.Strides.ToArray(),
+            null);
+        return NewBufferModule.MemoryViewObject.FromView(copy);
     }
 
     [Documentation("py_buffer_to_contiguous(obj, order, flags)\n\nPyBuffer_ToContiguous: the bytes of obj's answer to flags, in order.")]

@@ -342,6 +342,37 @@ public sealed class ArrayView
         ViewCopier.Copy(source.Buf, source.Layout, Buf, Layout);
     }
 
+    /// <summary>CPython's <c>PyMemoryView_GetContiguous</c> without the memoryview: this view when it is contiguous
+    /// in <paramref name="order"/> (<see cref="ViewLayout.IsContiguous"/>, <c>PyBuffer_IsContiguous</c>), else a read-only
+    /// view of a copy of its items in a new array, laid out in Fortran order for 'F' and in C order otherwise
+    /// (<c>memory_from_contiguous_copy</c>).</summary>
+    /// <param name="order">The order the caller needs.</param>
+    /// <param name="writable">The caller will write (<c>PyBUF_WRITE</c>): a read-only view, or one that needs copying, is refused.</param>
+    /// <param name="copy">The new array when the result is a copy (a host may wrap it as the copy's object), else null.</param>
+    /// <exception cref="BufferException">Refused for writing (Kind Buffer, CPython's messages).</exception>
+    public ArrayView GetContiguous(Order order, bool writable, out byte[]? copy)
+    {
+        copy = null;
+        if (writable && ReadOnly)
+        {
+            ThrowHelper.ThrowBuffer("underlying buffer is not writable");
+        }
+
+        if (Layout.IsContiguous(order))
+        {
+            return this;
+        }
+
+        if (writable)
+        {
+            ThrowHelper.ThrowBuffer("writable contiguous buffer requested for a non-contiguous object.");
+        }
+
+        Order layoutOrder = order == Order.Fortran ? Order.Fortran : Order.C;
+        copy = ToBytes(layoutOrder);
+        return new ArrayView(new ManagedMemoryBlock(copy).At(0), ViewLayout.Contiguous(Layout.ItemSize, Layout.Shape, layoutOrder), Format, readOnly: true);
+    }
+
     /// <summary>The items as contiguous bytes in <paramref name="order"/> (<c>memoryview.tobytes</c>).</summary>
     public byte[] ToBytes(Order order = Order.C) => ViewCopier.ToArray(Buf, Layout, order);
 

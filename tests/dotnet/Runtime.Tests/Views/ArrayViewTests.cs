@@ -200,6 +200,39 @@ public class ArrayViewTests
     }
 
     [Test]
+    public void GetContiguous_AlreadyContiguous_SameView()
+    {
+        ArrayView view = Bytes(1, 2, 3, 4);
+
+        Assert.That(view.GetContiguous(Order.Any, writable: true, out byte[]? copy), Is.SameAs(view));
+        Assert.That(copy, Is.Null);
+    }
+
+    [Test]
+    public void GetContiguous_StridedInFortranOrder_ReadOnlyFortranCopy()
+    {
+        // A 2x2 row-major matrix seen through every other row of a 4x2 one.
+        ArrayView rows = new ArrayView(new ManagedMemoryBlock([1, 2, 0, 0, 3, 4, 0, 0]).At(0), new ViewLayout(1, [2, 2], [4, 1]), "B", false);
+
+        ArrayView copy = rows.GetContiguous(Order.Fortran, writable: false, out byte[]? data);
+
+        Assert.That(data, Is.EqualTo(new byte[] { 1, 3, 2, 4 }));
+        Assert.That((copy.ReadOnly, copy.Layout.Strides.ToArray(), copy.Flags.IsFContiguous), Is.EqualTo((true, new long[] { 1, 2 }, true)));
+        Assert.That(copy.ToBytes(), Is.EqualTo(rows.ToBytes()));
+    }
+
+    [TestCase(true, "underlying buffer is not writable", TestName = "GetContiguous_WritableOfReadOnly_BufferError")]
+    [TestCase(false, "writable contiguous buffer requested for a non-contiguous object.", TestName = "GetContiguous_WritableNeedingACopy_BufferError")]
+    public void GetContiguous_RefusedForWriting(bool readOnly, string message)
+    {
+        var strided = new ArrayView(new ManagedMemoryBlock(new byte[4]).At(0), new ViewLayout(1, [2], [2]), "B", readOnly);
+
+        var e = Assert.Throws<BufferException>(() => strided.GetContiguous(Order.C, writable: true, out _));
+
+        Assert.That((e!.Kind, e.Message), Is.EqualTo((BufferErrorKind.Buffer, message)));
+    }
+
+    [Test]
     public void Cast_EmptyViewWithGaps_TypeError()
     {
         // memoryview(b'abcd')[::2][0:0].cast('B'): CPython refuses (its flags say not C-contiguous).
