@@ -164,6 +164,7 @@ public static partial class NewBufferModule
     [SpecialName]
     public static void PerformModuleReload(PythonContext context, PythonDictionary dict)
     {
+        PythonErrors.Install();
         // IronPython lists nested types under their .NET names; Python knows them by their PythonType names.
         foreach (Type type in new[] { typeof(MemoryViewObject), typeof(PyBufferObject), typeof(BufferBase) })
         {

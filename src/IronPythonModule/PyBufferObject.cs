@@ -131,15 +131,7 @@ public static partial class NewBufferModule
                     CodeContext context = _context ?? DefaultContext.Default;
                     IBufferExporter exporter = ExporterDispatch.TryCreate(context, value)
                         ?? throw PythonErrors.TypeError($"property buf must be a Python integer or an object with a buffer, not '{PythonErrors.TypeName(value)}'");
-                    BufferView borrowed;
-                    try
-                    {
-                        borrowed = BufferView.Acquire(exporter, Protocol.BufferFlags.Simple);
-                    }
-                    catch (Protocol.BufferException e)
-                    {
-                        throw PythonErrors.Raise(context, e);
-                    }
+                    BufferView borrowed = BufferView.Acquire(exporter, Protocol.BufferFlags.Simple);
 
                     (_held ??= []).Add(borrowed);
                     view.Buf = borrowed.Buf;
@@ -301,10 +293,6 @@ public static partial class NewBufferModule
             {
                 IBufferExporter exporter = ExporterDispatch.Create(context, obj, string.Empty);
                 view = ViewVerifier.AcquireRaw(exporter, (Protocol.BufferFlags)request, "Py_buffer");
-            }
-            catch (Protocol.BufferException e)
-            {
-                throw PythonErrors.Raise(context, e);
             }
             finally
             {

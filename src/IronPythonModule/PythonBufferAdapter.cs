@@ -38,11 +38,6 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
         _view = view;
         _flags = flags;
         _layout = view.Layout;
-        if (!FitsInInts(_layout))
-        {
-            throw new InvalidOperationException("too large");
-        }
-
         if (_layout.HasSuboffsets || (!flags.WantsWritable() && !_layout.IsCContiguous && !ItemAligned(_layout, view.Buf.Offset)))
         {
             _copy = ViewCopier.ToArray(view.Buf, _layout);
@@ -85,36 +80,30 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
     public IReadOnlyList<int>? SubOffsets => null;
 
     /// <summary>Asks <paramref name="exporter"/> for a view answering <paramref name="flags"/>, verifies it, and wraps it.</summary>
-    public static IPythonBuffer Export(CodeContext context, IBufferExporter exporter, CoreFlags flags, string who)
+    public static IPythonBuffer Export(IBufferExporter exporter, CoreFlags flags, string who)
     {
+        VerifiedView view = ViewVerifier.Acquire(exporter, flags, who, out BufferView export);
+        if (view.Layout.HasSuboffsets && flags.WantsWritable())
+        {
+            export.Release();
+            throw PythonErrors.BufferError($"{who}: IronPython cannot write through suboffsets");
+        }
+
+        if (!FitsInInts(view.Layout))
+        {
+            export.Release();
+            throw PythonErrors.BufferError($"{who}: the view is too large for IronPython's buffer interface (sizes and strides above 2**31-1)");
+        }
+
         try
         {
-            VerifiedView view = ViewVerifier.Acquire(exporter, flags, who, out BufferView export);
-            if (view.Layout.HasSuboffsets && flags.WantsWritable())
-            {
-                export.Release();
-                throw PythonErrors.BufferError($"{who}: IronPython cannot write through suboffsets");
-            }
-
-            try
-            {
-                return new PythonBufferAdapter(export, view, flags);
-            }
-            catch (InvalidOperationException)
-            {
-                export.Release();
-                throw PythonErrors.BufferError($"{who}: the view is too large for IronPython's buffer interface (sizes and strides above 2**31-1)");
-            }
-            catch
-            {
-                // Copying a PIL-style view failed (its pointers changed since verification): the export goes back now.
-                export.Release();
-                throw;
-            }
+            return new PythonBufferAdapter(export, view, flags);
         }
-        catch (Protocol.BufferException e)
+        catch
         {
-            throw PythonErrors.Raise(context, e);
+            // Copying a PIL-style view failed (its pointers changed since verification): the export goes back now.
+            export.Release();
+            throw;
         }
     }
 

@@ -1,32 +1,44 @@
-// The one place where core errors become Python exceptions. Every Python-visible entry point
-// that calls into the core lets BufferException through to here (Raise) so messages stay CPython's
-// and kinds map the same way everywhere.
+// The one place where core errors become Python exceptions: the factory the core throws through
+// (installed once, when newbuffer or _testbuffer is loaded), so the core raises Python's
+// BufferError, ValueError, TypeError, ... directly, with CPython's messages, and no entry point
+// catches and re-raises. struct.error belongs to a runtime (each creates its own when _struct is
+// imported); the factory has none at hand, so a Struct error thrown by the core is the first
+// runtime's struct.error. Code that raises struct.error to Python (_testbuffer) uses the codec's
+// Try methods and raises it with its own context (Create with a context).
 using System;
 using IronPython.Runtime;
 using IronPython.Runtime.Exceptions;
 using IronPython.Runtime.Operations;
 using IronPython.Runtime.Types;
+using NewBuffer.Format;
 using NewBuffer.Protocol;
-using CoreBufferException = NewBuffer.Protocol.BufferException;
 using PythonBufferError = IronPython.Runtime.Exceptions.BufferException;
 
 namespace NewBuffer.IronPython;
 
 internal static class PythonErrors
 {
-    /// <summary>The Python exception for a core error.</summary>
-    public static Exception Raise(CodeContext? context, CoreBufferException error) => error.Kind switch
+    private static readonly IBufferErrorFactory s_factory = new Factory();
+
+    /// <summary>Makes the core throw Python exceptions (idempotent; process-wide).</summary>
+    public static void Install() => BufferErrors.Factory = s_factory;
+
+    /// <summary>The Python exception for an error of <paramref name="kind"/>; <paramref name="context"/> picks the runtime's struct.error.</summary>
+    public static Exception Create(CodeContext? context, BufferErrorKind kind, string message) => kind switch
     {
-        BufferErrorKind.Buffer => new PythonBufferError(error.Message),
-        BufferErrorKind.Value => new ValueErrorException(error.Message),
-        BufferErrorKind.Type => new TypeErrorException(error.Message),
-        BufferErrorKind.Index => PythonOps.IndexError("{0}", error.Message),
-        BufferErrorKind.Overflow => PythonOps.OverflowError("{0}", error.Message),
-        BufferErrorKind.NotImplemented => PythonOps.NotImplementedError("{0}", error.Message),
-        BufferErrorKind.Struct => StructError(context, error.Message),
-        BufferErrorKind.Memory => PythonOps.CreateThrowable(PythonExceptions.MemoryError, error.Message),
-        _ => new ValueErrorException(error.Message),
+        BufferErrorKind.Buffer => new PythonBufferError(message),
+        BufferErrorKind.Value => new ValueErrorException(message),
+        BufferErrorKind.Type => new TypeErrorException(message),
+        BufferErrorKind.Index => PythonOps.IndexError("{0}", message),
+        BufferErrorKind.Overflow => PythonOps.OverflowError("{0}", message),
+        BufferErrorKind.NotImplemented => PythonOps.NotImplementedError("{0}", message),
+        BufferErrorKind.Struct => StructError(context, message),
+        BufferErrorKind.Memory => PythonOps.CreateThrowable(PythonExceptions.MemoryError, message),
+        _ => new ValueErrorException(message),
     };
+
+    /// <summary>The Python exception for a value the codec refused, in <paramref name="context"/>'s runtime.</summary>
+    public static Exception Create(CodeContext context, FormatError error) => Create(context, error.Kind, error.Message);
 
     public static Exception BufferError(string message) => new PythonBufferError(message);
 
@@ -68,4 +80,9 @@ internal static class PythonErrors
     /// <remarks>IronPython represents small ints as Int32 but calls their type "int" (its PythonOps.GetPythonTypeName does the same).</remarks>
     public static string TypeName(object? value) =>
         value is int ? "int" : PythonType.Get__name__(DynamicHelpers.GetPythonType(value));
+
+    private sealed class Factory : IBufferErrorFactory
+    {
+        public Exception Create(BufferErrorKind kind, string message) => PythonErrors.Create(null, kind, message);
+    }
 }

@@ -210,7 +210,16 @@ def cast(rng, m, model, log):
     source_bytes = model.format in ('B', 'b', 'c', '@B', '@b', '@c')
     target_bytes = target.lstrip('@') in ('B', 'b', 'c')
     zeros = 0 in model.shape or 0 in m.strides
-    allowed = (model.contiguous('C') and not ((shape is not None or len(model.shape) != 1) and zeros)
+    # CPython's memoryview flags (init_flags) decide: a scalar is C-contiguous; one dimension is when its
+    # stride is the itemsize or it has one item, however many bytes it spans (an empty m[::2] is not);
+    # more dimensions follow the element positions.
+    if len(model.shape) == 0:
+        c_contiguous = True
+    elif len(model.shape) == 1:
+        c_contiguous = not m.suboffsets and (model.shape[0] == 1 or m.strides[0] == model.itemsize)
+    else:
+        c_contiguous = model.contiguous('C')
+    allowed = (c_contiguous and not ((shape is not None or len(model.shape) != 1) and zeros)
                and not (shape is not None and len(model.shape) != 1 and len(shape) != 1)
                and (source_bytes or target_bytes) and nbytes % size == 0)
     try:

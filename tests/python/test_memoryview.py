@@ -37,6 +37,19 @@ class Attributes(unittest.TestCase):
         self.assertFalse(m[::2].c_contiguous)
         self.assertFalse(m[::2][:0].c_contiguous)
 
+    def test_empty_view_with_gaps_is_neither_cast_nor_exported_contiguous(self):
+        # CPython decides a view's flags once (init_flags) and cast and getbuf read them: the empty
+        # m[::2][0:0] is not C-contiguous, though PyBuffer_IsContiguous calls every empty view so.
+        e = mv(b'abcd')[::2][0:0]
+        self.assertEqual((e.c_contiguous, e.f_contiguous, e.contiguous), (False, False, False))
+        with self.assertRaisesRegex(TypeError, '^memoryview: casts are restricted to C-contiguous views$'):
+            e.cast('B')
+        for flags, message in ((newbuffer.PyBUF_C_CONTIGUOUS, 'not C-contiguous'), (newbuffer.PyBUF_F_CONTIGUOUS, 'not Fortran contiguous'),
+                               (newbuffer.PyBUF_ANY_CONTIGUOUS, 'not contiguous'), (newbuffer.PyBUF_SIMPLE, 'not C-contiguous')):
+            with self.assertRaisesRegex(BufferError, '^memoryview: underlying buffer is ' + message + '$'):
+                e.__buffer__(flags)
+        self.assertEqual(e.__buffer__(newbuffer.PyBUF_STRIDED_RO).tolist(), [])
+
 
 class Lifetime(unittest.TestCase):
     def test_operations_on_released_view_raise(self):
@@ -135,6 +148,20 @@ class Indexing(unittest.TestCase):
             m[0] = mv(ints(1, 2)).cast('i')
         with self.assertRaisesRegex(TypeError, 'cannot delete memory'):
             del m[0]
+
+    def test_assignment_between_shapes_equal_up_to_their_first_zero(self):
+        # CPython's equiv_shape stops at the first zero-length dimension: [1, 0, 7] fits [1, 0, 5],
+        # for the memoryview as for _testbuffer's ndarray (both copy nothing).
+        from _testbuffer import ndarray, ND_WRITABLE
+        dest = mv(bytearray(35)).cast('B', [1, 5, 7])[:, 0:0, :]
+        source = mv(bytearray(35)).cast('B', [1, 7, 5])[:, 0:0, :]
+        self.assertEqual((dest.shape, source.shape), ((1, 0, 7), (1, 0, 5)))
+        dest[:] = source
+        self.assertEqual(dest, source)
+        nd = ndarray([1], shape=[1, 0, 7], format='B', flags=ND_WRITABLE)
+        nd[:] = ndarray([1], shape=[1, 0, 5], format='B')
+        with self.assertRaisesRegex(ValueError, 'lvalue and rvalue have different structures'):
+            dest[:] = mv(bytearray(35)).cast('B', [1, 5, 7])[:, 0:1, 0:0]
 
     def test_assignment_errors_follow_cpython(self):
         m = mv(bytearray(2))

@@ -22,15 +22,8 @@ public static partial class StructModule
         public static Lease ForReading(CodeContext context, object? obj)
         {
             IBufferExporter exporter = ExporterDispatch.Create(context, obj, "");
-            try
-            {
-                ViewVerifier.Acquire(exporter, Protocol.BufferFlags.Simple, "struct", out BufferView view);
-                return new Lease(view);
-            }
-            catch (CoreBufferException e)
-            {
-                throw PythonErrors.Raise(context, e);
-            }
+            ViewVerifier.Acquire(exporter, Protocol.BufferFlags.Simple, "struct", out BufferView view);
+            return new Lease(view);
         }
 
         /// <summary>A writable contiguous buffer; any failure is CPython's TypeError for "w*".</summary>

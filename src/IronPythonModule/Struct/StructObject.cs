@@ -179,18 +179,8 @@ public static partial class StructModule
 
         private static PythonTuple Tuple(object?[] values) => PythonOps.MakeTuple(values!);
 
-        /// <summary>The one place this type turns core errors into Python exceptions.</summary>
-        private static T Guard<T>(CodeContext context, Func<T> action)
-        {
-            try
-            {
-                return action();
-            }
-            catch (CoreBufferException e)
-            {
-                throw PythonErrors.Raise(context, e);
-            }
-        }
+        /// <summary>Runs a core call; the core raises Python's exceptions itself (PythonErrors is its factory).</summary>
+        private static T Guard<T>(CodeContext context, Func<T> action) => action();
 
         private void Compile(CodeContext context, object? format)
         {

@@ -23,7 +23,6 @@ using NewBuffer.IronPython.Exporters;
 using NewBuffer.IronPython.TestBuffer;
 using NewBuffer.Memory;
 using NewBuffer.Protocol;
-using CoreBufferException = NewBuffer.Protocol.BufferException;
 using Flags = NewBuffer.Protocol.BufferFlags;
 
 namespace NewBuffer.IronPython;
@@ -162,11 +161,22 @@ public static partial class TestBufferModule
         }
 
         [Documentation("tolist()\n\nThe items as nested lists (the item itself for ndim 0).")]
-        public object? tolist(CodeContext context) =>
-            Core(context, () => Head.ToList(PythonValues.Boxer, items => PythonOps.MakeListNoCopy(items!)));
+        public object? tolist(CodeContext context)
+        {
+            BufferView view = Head.Base;
+            string format = view.Format
+                ?? throw PythonErrors.ValueError("ndarray: tolist() does not support format=NULL, use tobytes()");
+            StructFormat parsed = NDItems.Parse(context, format);
+            if (parsed.Size != view.ItemSize)
+            {
+                throw PythonErrors.StructError(context, $"unpack_from requires a buffer of at least {parsed.Size} bytes");
+            }
+
+            return Head.ToList(PythonValues.Boxer, items => PythonOps.MakeListNoCopy(items!));
+        }
 
         [Documentation("tobytes()\n\nThe items as bytes, in C order.")]
-        public Bytes tobytes(CodeContext context) => PythonValues.WrapBytes(Core(context, Head.ToBytes));
+        public Bytes tobytes(CodeContext context) => PythonValues.WrapBytes(Head.ToBytes());
 
         [Documentation("push(items, shape, strides=None, offset=0, format='B', flags=ND_DEFAULT)\n\nMake a new base buffer the active one.")]
         public void push(CodeContext context, object? items, object? shape, object? strides = null, object? offset = null, object? format = null, object? flags = null)
@@ -248,7 +258,7 @@ public static partial class TestBufferModule
                 view.HasShape ? view.Shape.ToArray() : null,
                 view.HasStrides ? view.Strides.ToArray() : null,
                 view.HasSuboffsets ? view.Suboffsets.ToArray() : null);
-            return NewBufferModule.MemoryViewObject.FromView(context, info);
+            return NewBufferModule.MemoryViewObject.FromView(info);
         }
 
         // IronPython binds nd[a, b] as __getitem__(a, b) rather than passing the tuple.
@@ -261,13 +271,9 @@ public static partial class TestBufferModule
             __setitem__(context, PythonOps.MakeTuple(all[..^1]!), all[^1]);
         }
 
-        public object? __getitem__(CodeContext context, object? key) => Core(context, () => Subscript(key));
+        public object? __getitem__(CodeContext context, object? key) => Subscript(key);
 
-        public void __setitem__(CodeContext context, object? key, object? value) => Core(context, () =>
-        {
-            Assign(context, key, value);
-            return 0;
-        });
+        public void __setitem__(CodeContext context, object? key, object? value) => Assign(context, key, value);
 
         public void __delitem__(object? key)
         {
@@ -318,21 +324,13 @@ public static partial class TestBufferModule
         {
             for (long i = 0; ; i++)
             {
-                object? item;
-                try
-                {
-                    item = Item(i);
-                }
-                catch (CoreBufferException e) when (e.Kind == BufferErrorKind.Index)
+                NDBuffer head = Head;
+                if (head.Base.NDim != 0 && i >= head.Length)
                 {
                     yield break;
                 }
-                catch (CoreBufferException e)
-                {
-                    throw PythonErrors.Raise(_context, e);
-                }
 
-                yield return item;
+                yield return Item(i);
             }
         }
 
@@ -379,19 +377,7 @@ public static partial class TestBufferModule
         }
 
         IPythonBuffer IBufferProtocol.GetBuffer(global::IronPython.Runtime.BufferFlags flags) =>
-            PythonBufferAdapter.Export(_context, this, (Flags)(int)flags, "ndarray");
-
-        private static T Core<T>(CodeContext context, Func<T> operation)
-        {
-            try
-            {
-                return operation();
-            }
-            catch (CoreBufferException e)
-            {
-                throw PythonErrors.Raise(context, e);
-            }
-        }
+            PythonBufferAdapter.Export(this, (Flags)(int)flags, "ndarray");
 
         /// <summary>init_ndbuf: a base buffer from items, shape, strides, offset, format and flags, checked in CPython's order.</summary>
         private static NDBuffer Build(CodeContext context, object? items, object? shape, object? strides, long offset, object? format, NDFlags flags)
@@ -427,29 +413,26 @@ public static partial class TestBufferModule
                 _ => throw PythonErrors.TypeError($"Struct() argument 1 must be a str or bytes object, not {PythonErrors.TypeName(format)}"),
             };
 
-            return Core(context, () =>
+            StructFormat parsed = NDItems.Parse(context, text);
+            long itemSize = parsed.Size;
+            if (itemSize == 0)
             {
-                StructFormat parsed = StructFormat.Parse(text);
-                long itemSize = parsed.Size;
-                if (itemSize == 0)
-                {
-                    throw PythonErrors.ValueError("itemsize must not be zero");
-                }
+                throw PythonErrors.ValueError("itemsize must not be zero");
+            }
 
-                IList<object?> values = shapeItems.Count == 0 ? [items] : NDArgs.ListOrTuple(items, "items");
-                if (values.Count == 0)
-                {
-                    throw PythonErrors.ValueError("initializer list or tuple must not be empty");
-                }
+            IList<object?> values = shapeItems.Count == 0 ? [items] : NDArgs.ListOrTuple(items, "items");
+            if (values.Count == 0)
+            {
+                throw PythonErrors.ValueError("initializer list or tuple must not be empty");
+            }
 
-                NDBuffer buffer = NDBuffer.Create(values.Count, itemSize, offset, flags);
-                NDItems.PackAll(buffer.Data!.Span, parsed, itemSize, values);
-                buffer.InitSimple(itemSize, text);
-                buffer.InitStructure(
-                    NDArgs.ToSizes(shapeItems, isShape: true),
-                    strideItems is null ? null : NDArgs.ToSizes(strideItems, isShape: false));
-                return buffer;
-            });
+            NDBuffer buffer = NDBuffer.Create(values.Count, itemSize, offset, flags);
+            NDItems.PackAll(context, buffer.Data!.Span, parsed, itemSize, values);
+            buffer.InitSimple(itemSize, text);
+            buffer.InitStructure(
+                NDArgs.ToSizes(shapeItems, isShape: true),
+                strideItems is null ? null : NDArgs.ToSizes(strideItems, isShape: false));
+            return buffer;
         }
 
         private void RequireMutable(bool varExport)
@@ -501,7 +484,7 @@ public static partial class TestBufferModule
             BufferPointer at = head.PointerAt(index);
             if (head.Base.NDim == 1)
             {
-                return NDItems.Unpack(at, head.Base.Format, head.Base.ItemSize);
+                return NDItems.Unpack(_context, at, head.Base.Format, head.Base.ItemSize);
             }
 
             NDArrayObject sub = ConsumeSelf();
@@ -517,7 +500,7 @@ public static partial class TestBufferModule
             {
                 return key switch
                 {
-                    PythonTuple { Count: 0 } => NDItems.Unpack(view.Buf, view.Format, view.ItemSize),
+                    PythonTuple { Count: 0 } => NDItems.Unpack(_context, view.Buf, view.Format, view.ItemSize),
                     Ellipsis => this,
                     _ => throw PythonErrors.TypeError("invalid indexing of scalar"),
                 };
@@ -604,8 +587,8 @@ public static partial class TestBufferModule
             }
         }
 
-        private static void PackAt(BufferPointer at, BufferView view, object? value) =>
-            NDItems.Pack(at.Slice(view.ItemSize), StructFormat.Parse(view.Format ?? "B"), value);
+        private void PackAt(BufferPointer at, BufferView view, object? value) =>
+            NDItems.Pack(_context, at.Slice(view.ItemSize), NDItems.Parse(_context, view.Format ?? "B"), value);
 
         private static void SliceDimension(NDBuffer head, int dim, Slice slice)
         {

@@ -8,7 +8,7 @@
 // its order, its messages), slicing and indexing a consumer's view, and copying between views as
 // copy_rec does - row by row through a staging row, which differs from a whole-array staging copy
 // when source and destination overlap, and _testbuffer's tests compare against that behaviour.
-// Errors are core BufferExceptions with CPython's messages; the Python type maps them.
+// Errors come from the core's installed factory (Python exceptions) with _testbuffer's messages.
 //
 // Invariants: Base.Shape/Strides/Suboffsets are this buffer's own copies (BufferView copies on set);
 // a base built here has strides, and a shape unless ndim is 0; Data is null for a consumer.
@@ -18,7 +18,6 @@ using NewBuffer.Geometry;
 using NewBuffer.Memory;
 using NewBuffer.Protocol;
 using NewBuffer.Views;
-using CoreBufferException = NewBuffer.Protocol.BufferException;
 
 namespace NewBuffer.IronPython.TestBuffer;
 
@@ -226,10 +225,13 @@ internal sealed class NDBuffer
         view.Internal = this;
     }
 
+    /// <summary>Items in the first dimension (ndim > 0).</summary>
+    public long Length => Base.HasShape ? Base.Shape[0] : RawView.ShapelessLength(Base);
+
     /// <summary>ptr_from_index: item <paramref name="index"/> of the first dimension, after its suboffset.</summary>
     public BufferPointer PointerAt(long index)
     {
-        long count = Base.HasShape ? Base.Shape[0] : RawView.ShapelessLength(Base);
+        long count = Length;
         if (index < 0)
         {
             index += count;
@@ -306,20 +308,10 @@ internal sealed class NDBuffer
         return ViewCopier.ToArray(Base.Buf, layout, Order.C);
     }
 
-    /// <summary>ndarray_as_list: nested lists of the items (the item itself for ndim 0).</summary>
-    public object? ToList(IValueBoxer boxer, Func<object?[], object> makeList)
-    {
-        string format = Base.Format
-            ?? throw Error(BufferErrorKind.Value, "ndarray: tolist() does not support format=NULL, use tobytes()");
-        StructFormat parsed = StructFormat.Parse(format);
-        ViewLayout layout = RawView.Layout(Base);
-        if (parsed.Size != layout.ItemSize)
-        {
-            throw Error(BufferErrorKind.Struct, $"unpack_from requires a buffer of at least {parsed.Size} bytes");
-        }
-
-        return new ArrayView(Base.Buf, layout, format, Base.ReadOnly).ToList(boxer, makeList);
-    }
+    /// <summary>ndarray_as_list: nested lists of the items (the item itself for ndim 0); the caller has checked
+    /// that the format is given, parses and matches itemsize (errors that are struct.error in its runtime).</summary>
+    public object? ToList(IValueBoxer boxer, Func<object?[], object> makeList) =>
+        new ArrayView(Base.Buf, RawView.Layout(Base), Base.Format!, Base.ReadOnly).ToList(boxer, makeList);
 
     /// <summary>copy_buffer: copies <paramref name="src"/> onto <paramref name="dest"/>, which must have the same structure.</summary>
     public static void Copy(BufferView dest, BufferView src)
@@ -378,7 +370,7 @@ internal sealed class NDBuffer
         return strides;
     }
 
-    private static CoreBufferException Error(BufferErrorKind kind, string message) => new(kind, message);
+    private static Exception Error(BufferErrorKind kind, string message) => BufferErrors.Create(kind, message);
 
     private static long ByteLength(ReadOnlySpan<long> shape, long itemSize)
     {
@@ -417,28 +409,11 @@ internal sealed class NDBuffer
         }
     }
 
-    private static bool SameStructure(BufferView dest, BufferView src)
-    {
-        if ((dest.Format ?? "B") != (src.Format ?? "B") || dest.ItemSize != src.ItemSize || dest.NDim != src.NDim)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < dest.NDim; i++)
-        {
-            if (dest.Shape[i] != src.Shape[i])
-            {
-                return false;
-            }
-
-            if (dest.Shape[i] == 0)
-            {
-                break;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>cmp_structure: _testbuffer compares formats exactly (no '@' skipped, unlike memoryview's equiv_format)
+    /// and shapes as memoryview does (ViewLayout.EquivalentShape).</summary>
+    private static bool SameStructure(BufferView dest, BufferView src) =>
+        (dest.Format ?? "B") == (src.Format ?? "B") && dest.ItemSize == src.ItemSize && dest.NDim == src.NDim
+        && ViewLayout.EquivalentShape(dest.Shape, src.Shape);
 
     /// <summary>init_suboffsets: turns the array into an array of pointers to its (ndim-1)-dimensional sub-arrays.</summary>
     /// <remarks>The pointers go in front of the items, in the same memory; suboffsets[0] is the offset each

@@ -9,37 +9,40 @@ using System.Numerics;
 using IronPython.Runtime;
 using NewBuffer.Format;
 using NewBuffer.Memory;
-using CoreBufferException = NewBuffer.Protocol.BufferException;
 
 namespace NewBuffer.IronPython.TestBuffer;
 
 internal static class NDItems
 {
-    /// <summary>pack_single: <paramref name="item"/> into the <paramref name="destination"/> bytes (one itemsize).</summary>
-    public static void Pack(Span<byte> destination, StructFormat format, object? item)
+    /// <summary>pack_single: <paramref name="item"/> into the <paramref name="destination"/> bytes (one itemsize); a
+    /// refused value is <paramref name="context"/>'s struct.error (or OverflowError), as from struct.pack_into.</summary>
+    public static void Pack(CodeContext context, Span<byte> destination, StructFormat format, object? item)
     {
         object?[] values = ValuesOf(format, item);
         if (destination.Length < format.Size)
         {
-            throw new CoreBufferException(
-                Protocol.BufferErrorKind.Struct,
+            throw PythonErrors.StructError(
+                context,
                 $"pack_into requires a buffer of at least {format.Size} bytes for packing {format.Size} bytes at offset 0 (actual buffer size is {destination.Length})");
         }
 
-        format.Pack(destination[..(int)format.Size], values);
+        if (!format.TryPack(destination[..(int)format.Size], values, out FormatError error))
+        {
+            throw PythonErrors.Create(context, error);
+        }
     }
 
     /// <summary>pack_from_list: item i into bytes [i * itemsize, (i + 1) * itemsize) of <paramref name="destination"/>.</summary>
-    public static void PackAll(Span<byte> destination, StructFormat format, long itemSize, IList<object?> items)
+    public static void PackAll(CodeContext context, Span<byte> destination, StructFormat format, long itemSize, IList<object?> items)
     {
         for (int i = 0; i < items.Count; i++)
         {
-            Pack(destination.Slice((int)(i * itemSize), (int)itemSize), format, items[i]);
+            Pack(context, destination.Slice((int)(i * itemSize), (int)itemSize), format, items[i]);
         }
     }
 
     /// <summary>unpack_single: the item at <paramref name="at"/> (a tuple for a multi-value format); a NULL format is 'B'.</summary>
-    public static object? Unpack(BufferPointer at, string? format, long itemSize)
+    public static object? Unpack(CodeContext context, BufferPointer at, string? format, long itemSize)
     {
         if (format is null)
         {
@@ -47,16 +50,20 @@ internal static class NDItems
             itemSize = 1;
         }
 
-        StructFormat parsed = StructFormat.Parse(format);
+        StructFormat parsed = Parse(context, format);
         if (parsed.Size > itemSize)
         {
-            throw new CoreBufferException(
-                Protocol.BufferErrorKind.Struct,
+            throw PythonErrors.StructError(
+                context,
                 $"unpack_from requires a buffer of at least {parsed.Size} bytes for unpacking {parsed.Size} bytes at offset 0 (actual buffer size is {itemSize})");
         }
 
         return parsed.UnpackValue(at.Slice(parsed.Size), PythonValues.Boxer);
     }
+
+    /// <summary>struct.Struct(format): the parsed format, or <paramref name="context"/>'s struct.error.</summary>
+    public static StructFormat Parse(CodeContext context, string format) =>
+        StructFormat.TryParse(format, out StructFormat? parsed, out string? error) ? parsed : throw PythonErrors.StructError(context, error);
 
     /// <summary>PyLong_Check or PyFloat_Check. IronPython's own struct unpacks 'f' as System.Single and 'N' as
     /// System.UInt32, so test data built with it carries those CLR numbers too.</summary>

@@ -22,12 +22,12 @@ internal static class RawView
 
     /// <summary>The view's geometry with NULLs filled in (memoryobject.c's init_shape_strides): a NULL shape
     /// is one dimension of <c>len</c> items, NULL strides are C-contiguous ones.</summary>
-    /// <exception cref="BufferException">More dimensions than a consumer can handle (Kind Value).</exception>
+    /// <exception cref="Exception">More dimensions than a consumer can handle (Kind Value).</exception>
     public static ViewLayout Layout(BufferView view)
     {
         if (view.NDim > ViewLayout.MaxNDim)
         {
-            throw new Protocol.BufferException(BufferErrorKind.Value, $"memoryview: number of dimensions must not exceed {ViewLayout.MaxNDim}");
+            throw BufferErrors.Create(BufferErrorKind.Value, $"memoryview: number of dimensions must not exceed {ViewLayout.MaxNDim}");
         }
 
         if (!view.HasShape && view.NDim != 0)

@@ -52,6 +52,6 @@ public static partial class TestBufferModule
         }
 
         IPythonBuffer IBufferProtocol.GetBuffer(global::IronPython.Runtime.BufferFlags flags) =>
-            PythonBufferAdapter.Export(DefaultContext.Default, this, (Flags)(int)flags, "staticarray");
+            PythonBufferAdapter.Export(this, (Flags)(int)flags, "staticarray");
     }
 }

@@ -22,7 +22,6 @@ using NewBuffer.IronPython.TestBuffer;
 using NewBuffer.Memory;
 using NewBuffer.Protocol;
 using NewBuffer.Validation;
-using CoreBufferException = NewBuffer.Protocol.BufferException;
 using Flags = NewBuffer.Protocol.BufferFlags;
 
 [assembly: PythonModule("_testbuffer", typeof(NewBuffer.IronPython.TestBufferModule))]
@@ -71,6 +70,7 @@ public static partial class TestBufferModule
     public static void PerformModuleReload(PythonContext context, PythonDictionary dict)
     {
         NewBufferModule.UseHostAbi();
+        PythonErrors.Install();
 
         // IronPython lists nested types under their .NET names; Python knows them by their PythonType names.
         foreach (Type type in new[] { typeof(NDArrayObject), typeof(StaticArrayObject) })
@@ -89,15 +89,8 @@ public static partial class TestBufferModule
         }
 
         long length = PythonValues.ToSsize(len);
-        try
-        {
-            (long start, long stop, long step, long count) = NDArgs.Resolve(slice, length);
-            return PythonValues.TupleOf([start, stop, step, count]);
-        }
-        catch (CoreBufferException e)
-        {
-            throw PythonErrors.Raise(context, e);
-        }
+        (long start, long stop, long step, long count) = NDArgs.Resolve(slice, length);
+        return PythonValues.TupleOf([start, stop, step, count]);
     }
 
     [Documentation("get_pointer(obj, indices)\n\nThe item of obj's PyBUF_FULL_RO view at indices, found with PyBuffer_GetPointer.")]
@@ -128,11 +121,7 @@ public static partial class TestBufferModule
                 }
             }
 
-            return NDItems.Unpack(layout.Locate(view.Buf, indices), view.Format, view.ItemSize);
-        }
-        catch (CoreBufferException e)
-        {
-            throw PythonErrors.Raise(context, e);
+            return NDItems.Unpack(context, layout.Locate(view.Buf, indices), view.Format, view.ItemSize);
         }
         finally
         {
@@ -164,53 +153,38 @@ public static partial class TestBufferModule
 
         Order ord = NDArgs.ToOrder(context, order);
         var view = new NewBufferModule.MemoryViewObject(context, obj);
-        NewBuffer.Views.ArrayView array = view.Live();
-        if (type == PyBUF_WRITE && array.ReadOnly)
+        NewBuffer.Views.ArrayView contiguous;
+        byte[]? data;
+        try
+        {
+            // The copy, if one is made, reads through the view; the view is released right after.
+            contiguous = view.Live().GetContiguous(ord, writable: type == PyBUF_WRITE, out data);
+        }
+        catch
         {
             view.release();
-            throw PythonErrors.BufferError("underlying buffer is not writable");
+            throw;
         }
 
-        if (array.Layout.IsContiguous(ord))
+        if (data is null)
         {
             return view;
         }
 
-        if (type == PyBUF_WRITE)
-        {
-            view.release();
-            throw PythonErrors.BufferError("writable contiguous buffer requested for a non-contiguous object.");
-        }
-
-        // memory_from_contiguous_copy: a read-only view of a bytes copy, with strides of the order;
-        // the view is released after the copy, which reads through it.
-        try
-        {
-            ViewLayout layout = array.Layout;
-            Order resolved = layout.Resolve(ord);
-            byte[] data = array.ToBytes(resolved);
-            Bytes bytes = PythonValues.WrapBytes(data);
-            var copy = BufferView.Create(
-                bytes,
-                new ManagedMemoryBlock(data).At(0),
-                layout.ByteLength,
-                layout.ItemSize,
-                readOnly: true,
-                layout.NDim,
-                array.Format,
-                layout.Shape.ToArray(),
-                ViewLayout.ContiguousStrides(layout.Shape, layout.ItemSize, resolved),
-                null);
-            return NewBufferModule.MemoryViewObject.FromView(context, copy);
-        }
-        catch (CoreBufferException e)
-        {
-            throw PythonErrors.Raise(context, e);
-        }
-        finally
-        {
-            view.release();
-        }
+        view.release();
+        ViewLayout layout = contiguous.Layout;
+        var copy = BufferView.Create(
+            PythonValues.WrapBytes(data),
+            contiguous.Buf,
+            layout.ByteLength,
+            layout.ItemSize,
+            readOnly: true,
+            layout.NDim,
+            contiguous.Format,
+            layout.Shape.ToArray(),
+            layout.Strides.ToArray(),
+            null);
+        return NewBufferModule.MemoryViewObject.FromView(copy);
     }
 
     [Documentation("py_buffer_to_contiguous(obj, order, flags)\n\nPyBuffer_ToContiguous: the bytes of obj's answer to flags, in order.")]
@@ -227,10 +201,6 @@ public static partial class TestBufferModule
             }
 
             return PythonValues.WrapBytes(ViewCopier.ToArray(view.Buf, RawView.Layout(view), ord));
-        }
-        catch (CoreBufferException e)
-        {
-            throw PythonErrors.Raise(context, e);
         }
         finally
         {
@@ -277,10 +247,6 @@ public static partial class TestBufferModule
         {
             return SameContiguousBuffer(v1, v2);
         }
-        catch (CoreBufferException e)
-        {
-            throw PythonErrors.Raise(context, e);
-        }
         finally
         {
             v1.Release();
@@ -293,23 +259,16 @@ public static partial class TestBufferModule
     internal static BufferView Acquire(CodeContext context, object? obj, Flags flags)
     {
         IBufferExporter exporter = ExporterDispatch.Create(context, obj, string.Empty);
-        try
+        ViewVerifier.Acquire(exporter, flags, "ndarray", out BufferView view);
+        if (!view.HasShape && view.NDim == 1)
         {
-            ViewVerifier.Acquire(exporter, flags, "ndarray", out BufferView view);
-            if (!view.HasShape && view.NDim == 1)
-            {
-                // Strides or suboffsets without a shape mean nothing (the verifier ignores them, and
-                // CPython's ndarray would index the missing shape with them), so the ndarray drops them.
-                view.SetStrides(null);
-                view.SetSuboffsets(null);
-            }
+            // Strides or suboffsets without a shape mean nothing (the verifier ignores them, and
+            // CPython's ndarray would index the missing shape with them), so the ndarray drops them.
+            view.SetStrides(null);
+            view.SetSuboffsets(null);
+        }
 
-            return view;
-        }
-        catch (CoreBufferException e)
-        {
-            throw PythonErrors.Raise(context, e);
-        }
+        return view;
     }
 
     private static BufferView AcquireOrTypeError(CodeContext context, object? obj, string message)

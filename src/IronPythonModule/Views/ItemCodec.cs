@@ -5,8 +5,8 @@ using System.Numerics;
 using IronPython.Runtime;
 using IronPython.Runtime.Operations;
 using NewBuffer.Format;
+using NewBuffer.Memory;
 using NewBuffer.Views;
-using CoreBufferException = NewBuffer.Protocol.BufferException;
 
 namespace NewBuffer.IronPython.Views;
 
@@ -20,15 +20,12 @@ internal static class ItemCodec
             throw PythonErrors.TypeError($"memoryview: invalid type for format '{view.Format}'");
         }
 
-        try
+        object? packed = format.Single is { } single ? PythonValues.ToPackValue(value, single.Kind)
+            : format.ValueCount == 1 ? PythonValues.ToClr(value) : ToClrTuple(value);
+        view.CheckWritable();
+        BufferPointer at = view.Locate(indices);
+        if (!format.TryPackValue(at.Slice(view.Layout.ItemSize), packed, out _))
         {
-            object? item = format.Single is { } single ? PythonValues.ToPackValue(value, single.Kind)
-                : format.ValueCount == 1 ? PythonValues.ToClr(value) : ToClrTuple(value);
-            view.SetItem(indices, item);
-        }
-        catch (CoreBufferException e) when (e.Kind == Protocol.BufferErrorKind.Struct)
-        {
-            // Only a value the format rejects; an index out of range stays an IndexError.
             throw PythonErrors.ValueError($"memoryview: invalid value for format '{view.Format}'");
         }
     }

@@ -24,7 +24,6 @@ using NewBuffer.IronPython.Views;
 using NewBuffer.Protocol;
 using NewBuffer.Validation;
 using NewBuffer.Views;
-using CoreBufferException = NewBuffer.Protocol.BufferException;
 using CoreFlags = NewBuffer.Protocol.BufferFlags;
 
 namespace NewBuffer.IronPython;
@@ -71,16 +70,8 @@ public static partial class NewBufferModule
             else
             {
                 IBufferExporter exporter = ExporterDispatch.Create(context, source, "memoryview: ");
-                try
-                {
-                    VerifiedView verified = ViewVerifier.Acquire(exporter, flags, "memoryview", out BufferView export);
-                    _handle = Register(new ManagedBuffer(export), ArrayView.From(verified));
-                }
-                catch (CoreBufferException e)
-                {
-                    GC.SuppressFinalize(this);
-                    throw PythonErrors.Raise(context, e);
-                }
+                VerifiedView verified = ViewVerifier.Acquire(exporter, flags, "memoryview", out BufferView export);
+                _handle = Register(new ManagedBuffer(export), ArrayView.From(verified));
             }
         }
 
@@ -91,17 +82,10 @@ public static partial class NewBufferModule
 
         /// <summary>A memoryview over a view nobody exports (C's <c>PyMemoryView_FromBuffer</c>): <paramref name="view"/> is
         /// verified as a full answer and released with the last view derived from it; its obj is what <c>m.obj</c> shows.</summary>
-        internal static MemoryViewObject FromView(CodeContext context, BufferView view)
+        internal static MemoryViewObject FromView(BufferView view)
         {
-            try
-            {
-                VerifiedView verified = ViewVerifier.Verify(view, CoreFlags.FullRO, "memoryview");
-                return new MemoryViewObject(new ManagedBuffer(view), ArrayView.From(verified));
-            }
-            catch (CoreBufferException e)
-            {
-                throw PythonErrors.Raise(context, e);
-            }
+            VerifiedView verified = ViewVerifier.Verify(view, CoreFlags.FullRO, "memoryview");
+            return new MemoryViewObject(new ManagedBuffer(view), ArrayView.From(verified));
         }
 
         /// <summary>Releases the view if the program dropped it unreleased.</summary>
@@ -154,15 +138,15 @@ public static partial class NewBufferModule
 
         [Documentation("A bool indicating whether the memory is C contiguous.")]
 
-        public bool c_contiguous => IsContiguous(Order.C);
+        public bool c_contiguous => Live().Flags.IsCContiguous;
 
         [Documentation("A bool indicating whether the memory is Fortran contiguous.")]
 
-        public bool f_contiguous => IsContiguous(Order.Fortran);
+        public bool f_contiguous => Live().Flags.IsFContiguous;
 
         [Documentation("A bool indicating whether the memory is contiguous.")]
 
-        public bool contiguous => IsContiguous(Order.Any);
+        public bool contiguous => Live().Flags.IsAnyContiguous;
 
         [ClassMethod]
         [Documentation("_from_flags(object, flags)\n\nCreate a memoryview requesting exactly flags from object (private, for tests).")]
@@ -187,16 +171,9 @@ public static partial class NewBufferModule
         [Documentation("release()\n\nRelease the underlying buffer exposed by the memoryview object.")]
         public void release()
         {
-            try
+            if (Handle.Release())
             {
-                if (Handle.Release())
-                {
-                    GC.SuppressFinalize(this);
-                }
-            }
-            catch (CoreBufferException e)
-            {
-                throw PythonErrors.Raise(null, e);
+                GC.SuppressFinalize(this);
             }
         }
 
@@ -210,17 +187,17 @@ public static partial class NewBufferModule
 
         [Documentation("tobytes(order='C')\n\nReturn the data in the buffer as a byte string, in 'C', 'F' or 'A' order.")]
         public Bytes tobytes(CodeContext context, object? order = null) =>
-            PythonValues.WrapBytes(Use(context, view => view.ToBytes(ParseOrder(order))));
+            PythonValues.WrapBytes(Use(view => view.ToBytes(ParseOrder(order))));
 
         [Documentation("tolist()\n\nReturn the data in the buffer as a list of elements (nested for more dimensions).")]
         public object? tolist(CodeContext context) =>
-            Use(context, view => view.ToList(PythonValues.Boxer, items => PythonOps.MakeListNoCopy(items!)));
+            Use(view => view.ToList(PythonValues.Boxer, items => PythonOps.MakeListNoCopy(items!)));
 
         [Documentation("hex(sep=None, bytes_per_sep=1)\n\nReturn the data in the buffer as a str of hexadecimal numbers.")]
         public string hex(CodeContext context, [Optional, DefaultParameterValue(null)] object? sep, [Optional, DefaultParameterValue(1)] object? bytes_per_sep)
         {
             int perSeparator = PythonValues.ToClinicInt(bytes_per_sep);
-            return HexFormat.Format(Use(context, view => view.ToBytes()), sep, perSeparator);
+            return HexFormat.Format(Use(view => view.ToBytes()), sep, perSeparator);
         }
 
         [Documentation("toreadonly()\n\nReturn a readonly version of the memoryview.")]
@@ -235,15 +212,7 @@ public static partial class NewBufferModule
             }
 
             long[]? dims = shape is null ? null : ParseShape(shape);
-            ArrayView view = Live();
-            try
-            {
-                return Derive(view.Cast(text, dims));
-            }
-            catch (CoreBufferException e)
-            {
-                throw PythonErrors.Raise(context, e);
-            }
+            return Derive(Live().Cast(text, dims));
         }
 
         private static long[] ParseShape(object shape)
@@ -293,70 +262,50 @@ public static partial class NewBufferModule
 
         public object? __getitem__(CodeContext context, object? key)
         {
-            using ViewHandle.Operation operation = Enter(context);
+            using ViewHandle.Operation operation = Handle.Enter();
             ArrayView view = operation.View;
-            try
+            if (key is int index && view.Layout.NDim == 1)
             {
-                if (key is int index && view.Layout.NDim == 1)
-                {
-                    return view.GetItem(index, PythonValues.Boxer);
-                }
+                return view.GetItem(index, PythonValues.Boxer);
+            }
 
-                return KeyParser.Select(view, key) switch
-                {
-                    KeyParser.Selection { Item: { } indices } => view.GetItem(indices, PythonValues.Boxer),
-                    KeyParser.Selection { View: { } sub } when ReferenceEquals(sub, view) => this,
-                    KeyParser.Selection selection => Derive(selection.View!),
-                };
-            }
-            catch (CoreBufferException e)
+            return KeyParser.Select(view, key) switch
             {
-                throw PythonErrors.Raise(context, e);
-            }
+                KeyParser.Selection { Item: { } indices } => view.GetItem(indices, PythonValues.Boxer),
+                KeyParser.Selection { View: { } sub } when ReferenceEquals(sub, view) => this,
+                KeyParser.Selection selection => Derive(selection.View!),
+            };
         }
 
         public void __setitem__(CodeContext context, object? key, object? value)
         {
-            using ViewHandle.Operation operation = Enter(context);
+            using ViewHandle.Operation operation = Handle.Enter();
             ArrayView view = operation.View;
+            view.CheckWritable();
+            if (view.Layout.NDim == 0 && key is Ellipsis)
+            {
+                // CPython: m[...] = x on a 0-d view packs the one item, as m[()] = x does.
+                ItemCodec.Set(view, [], value);
+                return;
+            }
+
+            KeyParser.Selection selection = KeyParser.Select(view, key);
+            if (selection.Item is { } indices)
+            {
+                ItemCodec.Set(view, indices, value);
+                return;
+            }
+
+            ArrayView target = selection.View!;
+            IBufferExporter exporter = ExporterDispatch.Create(context, value, "memoryview: ");
+            VerifiedView source = ViewVerifier.Acquire(exporter, CoreFlags.FullRO, "memoryview", out BufferView export);
             try
             {
-                view.CheckWritable();
-                if (view.Layout.NDim == 0 && key is Ellipsis)
-                {
-                    // CPython: m[...] = x on a 0-d view packs the one item, as m[()] = x does.
-                    ItemCodec.Set(view, [], value);
-                    return;
-                }
-
-                KeyParser.Selection selection = KeyParser.Select(view, key);
-                if (selection.Item is { } indices)
-                {
-                    ItemCodec.Set(view, indices, value);
-                    return;
-                }
-
-                ArrayView target = selection.View!;
-                IBufferExporter exporter = ExporterDispatch.Create(context, value, "memoryview: ");
-                VerifiedView source = ViewVerifier.Acquire(exporter, CoreFlags.FullRO, "memoryview", out BufferView export);
-                try
-                {
-                    ArrayView from = ArrayView.From(source);
-                    if (!SameStructure(from, target))
-                    {
-                        throw PythonErrors.ValueError("memoryview assignment: lvalue and rvalue have different structures");
-                    }
-
-                    ViewCopier.Copy(from.Buf, from.Layout, target.Buf, target.Layout);
-                }
-                finally
-                {
-                    export.Release();
-                }
+                target.CopyFrom(ArrayView.From(source));
             }
-            catch (CoreBufferException e)
+            finally
             {
-                throw PythonErrors.Raise(context, e);
+                export.Release();
             }
         }
 
@@ -406,10 +355,6 @@ public static partial class NewBufferModule
             {
                 return ValueComparison.ValueEquals(view, ArrayView.From(verified)) ?? false;
             }
-            catch (CoreBufferException e)
-            {
-                throw PythonErrors.Raise(context, e);
-            }
             finally
             {
                 export.Release();
@@ -421,7 +366,7 @@ public static partial class NewBufferModule
 
         public int __hash__(CodeContext context)
         {
-            using ViewHandle.Operation operation = Enter(context);
+            using ViewHandle.Operation operation = Handle.Enter();
             ArrayView view = operation.View;
             if (!view.ReadOnly)
             {
@@ -433,7 +378,7 @@ public static partial class NewBufferModule
                 throw PythonErrors.ValueError("memoryview: hashing is restricted to formats 'B', 'b' or 'c'");
             }
 
-            return PythonOps.Hash(context, PythonValues.WrapBytes(Core(context, () => view.ToBytes())));
+            return PythonOps.Hash(context, PythonValues.WrapBytes(view.ToBytes()));
         }
 
         [Documentation("Iterate over the items (one dimension) or the sub-views (more dimensions).")]
@@ -514,11 +459,10 @@ public static partial class NewBufferModule
         void IBufferExporter.GetBuffer(BufferView view, CoreFlags flags)
         {
             // Counted first, under the handle's lock, so release() either sees this export or wins before it.
-            Core(null, Handle.AddExport);
+            Handle.AddExport();
             try
             {
-                ArrayView current = Handle.View;
-                BufferAnswer.FillFrom(view, this, current.Buf, current.Layout, current.Format, current.ReadOnly, flags, "memoryview");
+                Handle.View.Answer(view, this, flags);
             }
             catch
             {
@@ -530,54 +474,22 @@ public static partial class NewBufferModule
         void IBufferExporter.ReleaseBuffer(BufferView view) => Handle.RemoveExport();
 
         IPythonBuffer IBufferProtocol.GetBuffer(global::IronPython.Runtime.BufferFlags flags) =>
-            PythonBufferAdapter.Export(DefaultContext.Default, this, (CoreFlags)(int)flags, "memoryview");
+            PythonBufferAdapter.Export(this, (CoreFlags)(int)flags, "memoryview");
 
         /// <summary>Always set once construction succeeded (a finalizer may see a half-built object).</summary>
         private ViewHandle Handle => _handle!;
 
-        /// <summary>The view's geometry, or CPython's ValueError once released. Memory access needs <see cref="Enter"/>.</summary>
+        /// <summary>The view's geometry, or CPython's ValueError once released. Memory access needs <see cref="Use{T}"/> or Handle.Enter.</summary>
         internal ArrayView Live() => !Handle.IsReleased
             ? Handle.View
             : throw PythonErrors.ValueError("operation forbidden on released memoryview object");
 
-        /// <summary>Begins an access to the memory; a release waits for it to end.</summary>
-        private ViewHandle.Operation Enter(CodeContext? context) => Core(context, Handle.Enter);
-
-        /// <summary>Runs <paramref name="operation"/> on the view inside an access, mapping core errors.</summary>
-        private T Use<T>(CodeContext context, Func<ArrayView, T> operation)
+        /// <summary>Runs <paramref name="operation"/> on the view inside an access to its memory; a release waits for it to end.</summary>
+        private T Use<T>(Func<ArrayView, T> operation)
         {
-            using ViewHandle.Operation access = Enter(context);
-            return Core(context, () => operation(access.View));
+            using ViewHandle.Operation access = Handle.Enter();
+            return operation(access.View);
         }
-
-        private static T Core<T>(CodeContext? context, Func<T> operation)
-        {
-            try
-            {
-                return operation();
-            }
-            catch (CoreBufferException e)
-            {
-                throw PythonErrors.Raise(context, e);
-            }
-        }
-
-        private static void Core(CodeContext? context, Action operation)
-        {
-            try
-            {
-                operation();
-            }
-            catch (CoreBufferException e)
-            {
-                throw PythonErrors.Raise(context, e);
-            }
-        }
-
-        private static bool SameStructure(ArrayView a, ArrayView b) =>
-            a.Layout.ItemSize == b.Layout.ItemSize
-            && a.Layout.Shape.SequenceEqual(b.Layout.Shape)
-            && a.Format.TrimStart('@') == b.Format.TrimStart('@');
 
         private static Order ParseOrder(object? order) => order switch
         {
@@ -587,32 +499,10 @@ public static partial class NewBufferModule
             _ => throw PythonErrors.ValueError("order must be 'C', 'F' or 'A'"),
         };
 
-        private ViewHandle Register(ManagedBuffer buffer, ArrayView view)
-        {
-            try
-            {
-                return new ViewHandle(buffer, view);
-            }
-            catch (CoreBufferException e)
-            {
-                GC.SuppressFinalize(this);
-                throw PythonErrors.Raise(null, e);
-            }
-        }
+        /// <remarks>A constructor that throws here leaves no handle behind, which the finalizer expects.</remarks>
+        private static ViewHandle Register(ManagedBuffer buffer, ArrayView view) => new(buffer, view);
 
         private MemoryViewObject Derive(ArrayView view) => new(Handle.Buffer, view);
-
-        private bool IsContiguous(Order order)
-        {
-            ViewLayout layout = Live().Layout;
-            if (layout.NDim == 1 && !layout.HasSuboffsets)
-            {
-                // CPython's flags for one dimension (MV_CONTIGUOUS_NDIM1) ignore a zero length.
-                return layout.Shape[0] == 1 || layout.Strides[0] == layout.ItemSize;
-            }
-
-            return layout.IsContiguous(order);
-        }
 
         private IEnumerator Iterate(long length)
         {

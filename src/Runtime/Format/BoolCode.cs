@@ -19,6 +19,10 @@ internal sealed class BoolCode : FormatCode
         return true;
     }
 
-    public override void Pack(Span<byte> destination, object? value, bool littleEndian) =>
+    public override bool TryPack(Span<byte> destination, object? value, bool littleEndian, out FormatError error)
+    {
         destination[0] = PackArgument.IsTrue(value) ? (byte)1 : (byte)0;
+        error = default;
+        return true;
+    }
 }

@@ -3,7 +3,6 @@
 // its first byte and at most count-1 data bytes, and reads the length byte capped at count-1.
 // A zero-length field packs nothing and unpacks b'' (CPython 3.13 behaves so too).
 using System;
-using NewBuffer.Protocol;
 
 namespace NewBuffer.Format;
 
@@ -24,12 +23,12 @@ internal sealed class BytesCode : FormatCode
         return boxer.Bytes(source.Slice(1, length).ToArray());
     }
 
-    public override void Pack(Span<byte> destination, object? value, bool littleEndian)
+    public override bool TryPack(Span<byte> destination, object? value, bool littleEndian, out FormatError error)
     {
         if (!PackArgument.TryGetBytes(value, out ReadOnlySpan<byte> data))
         {
-            ThrowHelper.ThrowStruct(Kind == FormatValueKind.Bytes ? FormatMessages.BytesNeeded : FormatMessages.PascalBytesNeeded);
-            return;
+            error = FormatError.Struct(Kind == FormatValueKind.Bytes ? FormatMessages.BytesNeeded : FormatMessages.PascalBytesNeeded);
+            return false;
         }
 
         if (Kind == FormatValueKind.Bytes)
@@ -45,5 +44,8 @@ internal sealed class BytesCode : FormatCode
             destination[(count + 1)..].Clear();
             destination[0] = (byte)Math.Min(count, byte.MaxValue);
         }
+
+        error = default;
+        return true;
     }
 }

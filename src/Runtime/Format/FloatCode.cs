@@ -4,7 +4,6 @@
 // records which. 'e' always checks. NaN in 'e' is canonicalised with its sign kept, as
 // PyFloat_Pack2/Unpack2 do; .NET's Half conversions would keep payload bits CPython drops.
 using System;
-using System.Diagnostics.CodeAnalysis;
 using NewBuffer.Protocol;
 
 namespace NewBuffer.Format;
@@ -43,21 +42,34 @@ internal sealed class FloatCode : FormatCode
         };
     }
 
-    public override void Pack(Span<byte> destination, object? value, bool littleEndian)
+    public override bool TryPack(Span<byte> destination, object? value, bool littleEndian, out FormatError error)
     {
         if (!PackArgument.TryGetDouble(value, out double number, out bool fromInteger))
-            ThrowHelper.ThrowStruct(FormatMessages.NotAFloat);
+        {
+            error = FormatError.Struct(FormatMessages.NotAFloat);
+            return false;
+        }
 
         ulong raw;
         switch (Size)
         {
             case 2:
-                raw = PackHalf(number, fromInteger);
+                if (!TryPackHalf(number, out ushort half))
+                {
+                    error = TooLarge(fromInteger);
+                    return false;
+                }
+
+                raw = half;
                 break;
             case 4:
                 float single = (float)number;
                 if (_checkOverflow && float.IsInfinity(single) && double.IsFinite(number))
-                    ThrowTooLarge(fromInteger);
+                {
+                    error = TooLarge(fromInteger);
+                    return false;
+                }
+
                 raw = BitConverter.SingleToUInt32Bits(single);
                 break;
             default:
@@ -66,6 +78,8 @@ internal sealed class FloatCode : FormatCode
         }
 
         RawBits.Write(destination, Size, raw, littleEndian);
+        error = default;
+        return true;
     }
 
     private static double UnpackHalf(ushort raw)
@@ -77,25 +91,24 @@ internal sealed class FloatCode : FormatCode
         return (raw & HalfSignBit) != 0 ? -nan : nan;
     }
 
-    private ushort PackHalf(double number, bool fromInteger)
+    private static bool TryPackHalf(double number, out ushort raw)
     {
         if (double.IsNaN(number))
-            return double.IsNegative(number) ? (ushort)(HalfQuietNaN | HalfSignBit) : HalfQuietNaN;
+        {
+            raw = double.IsNegative(number) ? (ushort)(HalfQuietNaN | HalfSignBit) : HalfQuietNaN;
+            return true;
+        }
+
         Half half = (Half)number;
-        if (Half.IsInfinity(half) && double.IsFinite(number))
-            ThrowTooLarge(fromInteger);
-        return BitConverter.HalfToUInt16Bits(half);
+        raw = BitConverter.HalfToUInt16Bits(half);
+        return !Half.IsInfinity(half) || !double.IsFinite(number);
     }
 
     /// <summary>
     /// CPython's PyFloat_Pack raises OverflowError, but its struct module turns an OverflowError
     /// raised while packing an int into struct.error "int too large to convert".
     /// </summary>
-    [DoesNotReturn]
-    private void ThrowTooLarge(bool fromInteger)
-    {
-        if (fromInteger)
-            ThrowHelper.ThrowStruct(FormatMessages.IntTooLarge);
-        ThrowHelper.Throw(BufferErrorKind.Overflow, FormatMessages.FloatTooLarge(Code));
-    }
+    private FormatError TooLarge(bool fromInteger) => fromInteger
+        ? FormatError.Struct(FormatMessages.IntTooLarge)
+        : new FormatError(BufferErrorKind.Overflow, FormatMessages.FloatTooLarge(Code));
 }

@@ -62,7 +62,19 @@ public abstract class FormatCode
     /// checked before anything is written, so a rejected value leaves the destination untouched.
     /// </summary>
     /// <exception cref="Protocol.BufferException">The value has the wrong type or is out of range (CPython's message).</exception>
-    public abstract void Pack(Span<byte> destination, object? value, bool littleEndian);
+    public void Pack(Span<byte> destination, object? value, bool littleEndian)
+    {
+        if (!TryPack(destination, value, littleEndian, out FormatError error))
+        {
+            throw error.ToException();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Pack"/> without throwing: false, with the error and nothing written, when the value
+    /// has the wrong type or is out of range.
+    /// </summary>
+    public abstract bool TryPack(Span<byte> destination, object? value, bool littleEndian, out FormatError error);
 
     /// <inheritdoc/>
     public override string ToString() => $"'{Code}' ({Kind}, {Size} bytes)";

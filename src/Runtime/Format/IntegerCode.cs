@@ -3,8 +3,6 @@
 // any value CPython's PyLong_AsVoidPtr does (negative values are stored as two's complement) and
 // unpacks unsigned. Out-of-range messages are CPython 3.13's exact text.
 using System;
-using System.Diagnostics.CodeAnalysis;
-using NewBuffer.Protocol;
 
 namespace NewBuffer.Format;
 
@@ -39,16 +37,22 @@ internal sealed class IntegerCode : FormatCode
 
     private long SignExtend(ulong raw) => (long)(raw << _signShift) >> _signShift;
 
-    public override void Pack(Span<byte> destination, object? value, bool littleEndian)
+    public override bool TryPack(Span<byte> destination, object? value, bool littleEndian, out FormatError error)
     {
         if (!PackArgument.TryGetInteger(value, out Int128 integer))
-            ThrowHelper.ThrowStruct(FormatMessages.NotAnInteger);
-        if (integer < _min || integer > _max)
-            ThrowOutOfRange();
-        RawBits.Write(destination, Size, (ulong)integer, littleEndian);
-    }
+        {
+            error = FormatError.Struct(FormatMessages.NotAnInteger);
+            return false;
+        }
 
-    [DoesNotReturn]
-    private void ThrowOutOfRange() => ThrowHelper.ThrowStruct(
-        Kind == FormatValueKind.Pointer ? FormatMessages.IntTooLarge : FormatMessages.Range(Code, _min, _max));
+        if (integer < _min || integer > _max)
+        {
+            error = FormatError.Struct(Kind == FormatValueKind.Pointer ? FormatMessages.IntTooLarge : FormatMessages.Range(Code, _min, _max));
+            return false;
+        }
+
+        RawBits.Write(destination, Size, (ulong)integer, littleEndian);
+        error = default;
+        return true;
+    }
 }

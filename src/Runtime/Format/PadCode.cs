@@ -14,5 +14,10 @@ internal sealed class PadCode : FormatCode
     public override object? Unpack(ReadOnlySpan<byte> source, bool littleEndian, IValueBoxer boxer) =>
         throw new NotSupportedException("'x' is a pad byte and holds no value.");
 
-    public override void Pack(Span<byte> destination, object? value, bool littleEndian) => destination[0] = 0;
+    public override bool TryPack(Span<byte> destination, object? value, bool littleEndian, out FormatError error)
+    {
+        destination[0] = 0;
+        error = default;
+        return true;
+    }
 }

@@ -172,8 +172,20 @@ public sealed class StructFormat
     /// <exception cref="ArgumentException"><paramref name="destination"/> is not <see cref="Size"/> bytes long.</exception>
     public void Pack(Span<byte> destination, ReadOnlySpan<object?> values)
     {
+        if (!TryPack(destination, values, out FormatError error))
+            throw error.ToException();
+    }
+
+    /// <summary><see cref="Pack"/> without throwing: false, with the first error and nothing written, when a value is refused.</summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is not <see cref="Size"/> bytes long.</exception>
+    public bool TryPack(Span<byte> destination, ReadOnlySpan<object?> values, out FormatError error)
+    {
         if (values.Length != ValueCount)
-            ThrowHelper.ThrowStruct(FormatMessages.PackCount(ValueCount, values.Length));
+        {
+            error = FormatError.Struct(FormatMessages.PackCount(ValueCount, values.Length));
+            return false;
+        }
+
         CheckPackLength(destination);
 
         byte[]? rented = null;
@@ -184,8 +196,10 @@ public sealed class StructFormat
         try
         {
             scratch.Clear();
-            PackItems(scratch, values);
+            if (!TryPackItems(scratch, values, out error))
+                return false;
             scratch.CopyTo(destination);
+            return true;
         }
         finally
         {
@@ -202,23 +216,26 @@ public sealed class StructFormat
     /// <exception cref="ArgumentException"><paramref name="destination"/> is not <see cref="Size"/> bytes long.</exception>
     public void PackValue(Span<byte> destination, object? value)
     {
+        if (!TryPackValue(destination, value, out FormatError error))
+            throw error.ToException();
+    }
+
+    /// <summary><see cref="PackValue"/> without throwing: false, with the error and nothing written, when the value is refused.</summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is not <see cref="Size"/> bytes long.</exception>
+    public bool TryPackValue(Span<byte> destination, object? value, out FormatError error)
+    {
         if (Single is not null)
         {
             CheckPackLength(destination);
-            Single.Pack(destination, value, LittleEndian);
+            return Single.TryPack(destination, value, LittleEndian, out error);
         }
-        else if (ValueCount == 1)
-        {
-            Pack(destination, new ReadOnlySpan<object?>(in value));
-        }
-        else if (value is object?[] values)
-        {
-            Pack(destination, values);
-        }
-        else
-        {
-            ThrowHelper.ThrowStruct(FormatMessages.PackCount(ValueCount, 1));
-        }
+
+        if (ValueCount == 1)
+            return TryPack(destination, new ReadOnlySpan<object?>(in value), out error);
+        if (value is object?[] values)
+            return TryPack(destination, values, out error);
+        error = FormatError.Struct(FormatMessages.PackCount(ValueCount, 1));
+        return false;
     }
 
     /// <summary>
@@ -276,7 +293,7 @@ public sealed class StructFormat
         return offset;
     }
 
-    private void PackItems(Span<byte> destination, ReadOnlySpan<object?> values)
+    private bool TryPackItems(Span<byte> destination, ReadOnlySpan<object?> values, out FormatError error)
     {
         int next = 0;
         foreach (FormatItem item in _items)
@@ -284,8 +301,14 @@ public sealed class StructFormat
             int offset = (int)item.Offset;
             int fieldSize = (int)item.FieldSize;
             for (long i = 0; i < item.Repeat; i++, offset += fieldSize)
-                item.Code.Pack(destination.Slice(offset, fieldSize), values[next++], LittleEndian);
+            {
+                if (!item.Code.TryPack(destination.Slice(offset, fieldSize), values[next++], LittleEndian, out error))
+                    return false;
+            }
         }
+
+        error = default;
+        return true;
     }
 
     private void CheckUnpackLength(ReadOnlySpan<byte> source)

@@ -103,10 +103,10 @@ public static class ViewCopier
     }
 
     /// <summary>Copies every element of one view onto the same position of another; the two may overlap.</summary>
-    /// <exception cref="ArgumentException">The views differ in shape or itemsize.</exception>
+    /// <exception cref="ArgumentException">The views differ in itemsize or shape (<see cref="ViewLayout.EquivalentShape"/>).</exception>
     public static void Copy(BufferPointer src, ViewLayout srcLayout, BufferPointer dest, ViewLayout destLayout)
     {
-        if (srcLayout.ItemSize != destLayout.ItemSize || !srcLayout.Shape.SequenceEqual(destLayout.Shape))
+        if (srcLayout.ItemSize != destLayout.ItemSize || !ViewLayout.EquivalentShape(srcLayout.Shape, destLayout.Shape))
         {
             throw new ArgumentException("Views of different structure cannot be copied element by element.");
         }

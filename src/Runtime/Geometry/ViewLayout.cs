@@ -6,7 +6,8 @@
 // every shape entry is >= 0 and product(shape) * ItemSize fits in a long; ItemSize > 0. The arrays
 // are owned by the layout and never change. Contiguity follows CPython's PyBuffer_IsContiguous: a
 // view with suboffsets is never contiguous, an empty view always is, and dimensions of length 1 do
-// not constrain their stride.
+// not constrain their stride. A memoryview's own contiguity (one-dimensional views judged by their
+// stride alone, as CPython's init_flags does) is ViewFlags, decided from this layout.
 using System;
 using NewBuffer.Memory;
 
@@ -255,6 +256,31 @@ public sealed class ViewLayout
         }
 
         return kept == NDim && _suboffsets is null ? this : new ViewLayout(ItemSize, shape[..kept], strides[..kept], null);
+    }
+
+    /// <summary>CPython's <c>equiv_shape</c>: the same number of dimensions and the same lengths up to and including the
+    /// first dimension of length 0, after which nothing is compared (no items either way: [1, 0, 5] and [1, 0, 7] are equivalent).</summary>
+    public static bool EquivalentShape(ReadOnlySpan<long> a, ReadOnlySpan<long> b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i])
+            {
+                return false;
+            }
+
+            if (a[i] == 0)
+            {
+                break;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>A layout that takes ownership of arrays the caller built and will not change.</summary>

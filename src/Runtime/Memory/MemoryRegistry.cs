@@ -7,6 +7,7 @@
 // Blocks may overlap (two blocks over one pinned array); any live block holding the whole range
 // answers. Reads take a snapshot of the array without locking.
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Threading;
 using NewBuffer.Protocol;
@@ -85,20 +86,42 @@ public static class MemoryRegistry
     /// <exception cref="BufferException">The pointer lies outside its block, is NULL, or leads to unknown memory.</exception>
     public static BufferPointer Dereference(BufferPointer at)
     {
-        Span<byte> bytes = at.Slice(PointerSize);
-        long address = PointerSize == 8 ? MemoryMarshal.Read<long>(bytes) : MemoryMarshal.Read<int>(bytes);
-
-        if (address == 0)
+        if (!TryDereference(at, out BufferPointer target, out string? error))
         {
-            ThrowHelper.ThrowValue("buffer: suboffset pointer is NULL");
-        }
-
-        if (!TryResolve(address, 0, out BufferPointer target))
-        {
-            ThrowHelper.ThrowValue($"buffer: suboffset pointer 0x{address:x} does not point into memory the runtime knows");
+            ThrowHelper.ThrowValue("buffer: " + error);
         }
 
         return target;
+    }
+
+    /// <summary><see cref="Dereference"/> without throwing: false, with what is wrong (no "buffer: " prefix), when the pointer cannot be followed.</summary>
+    public static bool TryDereference(BufferPointer at, out BufferPointer target, [NotNullWhen(false)] out string? error)
+    {
+        target = default;
+        if (!at.CanAccess(PointerSize))
+        {
+            error = at.IsNull
+                ? "access through a NULL pointer"
+                : $"{PointerSize} bytes at offset {at.Offset} lie outside the exporter's memory of {at.Block!.Length} bytes";
+            return false;
+        }
+
+        Span<byte> bytes = at.Slice(PointerSize);
+        long address = PointerSize == 8 ? MemoryMarshal.Read<long>(bytes) : MemoryMarshal.Read<int>(bytes);
+        if (address == 0)
+        {
+            error = "suboffset pointer is NULL";
+            return false;
+        }
+
+        if (!TryResolve(address, 0, out target))
+        {
+            error = $"suboffset pointer 0x{address:x} does not point into memory the runtime knows";
+            return false;
+        }
+
+        error = null;
+        return true;
     }
 
     /// <summary>Writes the address of <paramref name="target"/> as a pointer at <paramref name="at"/>.</summary>

@@ -1,7 +1,8 @@
 // Helpers for an exporter to answer a request honestly. FillBytes is CPython's PyBuffer_FillInfo
 // (a plain run of bytes); FillFrom is the logic of CPython's memory_getbuf (Objects/memoryobject.c):
 // start from the complete description and drop what the request did not ask for, refusing what it
-// cannot do without. Callers pass their own name for the messages ("memoryview", "ndarray", ...).
+// cannot do without. Contiguity is the view's ViewFlags (init_flags), the same answer cast and
+// c_contiguous give. Callers pass their own name for the messages ("memoryview", "ndarray", ...).
 using NewBuffer.Geometry;
 using NewBuffer.Memory;
 
@@ -43,12 +44,27 @@ public static class BufferAnswer
     /// <param name="flags">The request.</param>
     /// <param name="who">The exporter's name in messages, e.g. <c>"memoryview"</c>.</param>
     /// <exception cref="BufferException">The request cannot be met (Kind Buffer, CPython's message).</exception>
-    public static void FillFrom(BufferView view, object? obj, BufferPointer buf, ViewLayout layout, string format, bool readOnly, BufferFlags flags, string who)
+    public static void FillFrom(BufferView view, object? obj, BufferPointer buf, ViewLayout layout, string format, bool readOnly, BufferFlags flags, string who) =>
+        FillFrom(view, obj, buf, layout, ViewFlags.Of(layout), format, readOnly, flags, who);
+
+    /// <summary>Answers as <see cref="FillFrom(BufferView, object?, BufferPointer, ViewLayout, string, bool, BufferFlags, string)"/>
+    /// does, with the view's flags already decided (<see cref="Views.ArrayView.Flags"/>).</summary>
+    /// <param name="view">The view to fill.</param>
+    /// <param name="obj">The exporting object.</param>
+    /// <param name="buf">Where the view starts.</param>
+    /// <param name="layout">The complete geometry.</param>
+    /// <param name="contiguity">The view's flags, <c>ViewFlags.Of(layout)</c>.</param>
+    /// <param name="format">The struct format of one item.</param>
+    /// <param name="readOnly">Whether the memory may be written.</param>
+    /// <param name="flags">The request.</param>
+    /// <param name="who">The exporter's name in messages, e.g. <c>"memoryview"</c>.</param>
+    /// <exception cref="BufferException">The request cannot be met (Kind Buffer, CPython's message).</exception>
+    public static void FillFrom(BufferView view, object? obj, BufferPointer buf, ViewLayout layout, ViewFlags contiguity, string format, bool readOnly, BufferFlags flags, string who)
     {
         System.ArgumentNullException.ThrowIfNull(view);
         System.ArgumentNullException.ThrowIfNull(layout);
-        bool isC = layout.IsCContiguous || layout.NDim == 0;
-        bool isF = layout.IsFContiguous || layout.NDim == 0;
+        bool isC = contiguity.IsCContiguous;
+        bool isF = contiguity.IsFContiguous;
         if (flags.WantsWritable() && readOnly)
         {
             ThrowHelper.ThrowBuffer($"{who}: underlying buffer is not writable");
@@ -70,7 +86,7 @@ public static class BufferAnswer
             ThrowHelper.ThrowBuffer($"{who}: underlying buffer is not contiguous");
         }
 
-        if (!flags.WantsIndirect() && layout.HasSuboffsets)
+        if (!flags.WantsIndirect() && contiguity.IsPil)
         {
             ThrowHelper.ThrowBuffer($"{who}: underlying buffer requires suboffsets");
         }

@@ -1,6 +1,6 @@
-// Which kind of failure a core error is. The core never names host exception types; a host maps
-// each kind to its own exception in one place (the IronPython module maps them to BufferError,
-// ValueError, TypeError, ... so messages can stay CPython's text).
+// Which kind of failure a core error is. The core never names host exception types; a host's
+// IBufferErrorFactory maps each kind to its own exception in one place (the IronPython module maps
+// them to BufferError, ValueError, TypeError, ... so messages can stay CPython's text).
 namespace NewBuffer.Protocol;
 
 /// <summary>The category of a <see cref="BufferException"/>, mirroring the exception CPython raises.</summary>

@@ -1,5 +1,6 @@
-// The one exception type the core throws for anything a user can cause. Internal bugs still throw
-// the usual .NET exceptions; hosts map a BufferException to their own error by Kind and keep Message.
+// The core's own exception for anything a user can cause, thrown when no host installed its own
+// factory (BufferErrors.Factory); a host's factory throws the host's exception for the same Kind and
+// Message instead. Internal bugs still throw the usual .NET exceptions.
 using System;
 
 namespace NewBuffer.Protocol;

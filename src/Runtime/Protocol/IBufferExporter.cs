@@ -5,7 +5,7 @@ namespace NewBuffer.Protocol;
 public interface IBufferExporter
 {
     /// <summary>Fills <paramref name="view"/> to answer <paramref name="flags"/> (C's <c>bf_getbuffer</c>).</summary>
-    /// <remarks>Sets <see cref="BufferView.Obj"/> itself. Throws <see cref="BufferException"/> when it cannot
+    /// <remarks>Sets <see cref="BufferView.Obj"/> itself. Throws (an exception from <see cref="BufferErrors"/>, or the host's own) when it cannot
     /// answer; a failed request is never released, so the exporter undoes its own work before throwing.</remarks>
     void GetBuffer(BufferView view, BufferFlags flags);
 

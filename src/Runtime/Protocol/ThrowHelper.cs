@@ -1,5 +1,6 @@
 // Throw helpers keep hot methods small (dotnet/runtime's System.Memory does the same): the JIT
-// inlines a method more readily when the throw and its message formatting live elsewhere.
+// inlines a method more readily when the throw and its message formatting live elsewhere. Every
+// exception comes from the installed factory (BufferErrors), so a host gets its own exceptions.
 using System.Diagnostics.CodeAnalysis;
 
 namespace NewBuffer.Protocol;
@@ -7,23 +8,23 @@ namespace NewBuffer.Protocol;
 internal static class ThrowHelper
 {
     [DoesNotReturn]
-    public static void Throw(BufferErrorKind kind, string message) => throw new BufferException(kind, message);
+    public static void Throw(BufferErrorKind kind, string message) => throw BufferErrors.Create(kind, message);
 
     [DoesNotReturn]
-    public static T Throw<T>(BufferErrorKind kind, string message) => throw new BufferException(kind, message);
+    public static T Throw<T>(BufferErrorKind kind, string message) => throw BufferErrors.Create(kind, message);
 
     [DoesNotReturn]
-    public static void ThrowBuffer(string message) => throw new BufferException(BufferErrorKind.Buffer, message);
+    public static void ThrowBuffer(string message) => throw BufferErrors.Create(BufferErrorKind.Buffer, message);
 
     [DoesNotReturn]
-    public static void ThrowValue(string message) => throw new BufferException(BufferErrorKind.Value, message);
+    public static void ThrowValue(string message) => throw BufferErrors.Create(BufferErrorKind.Value, message);
 
     [DoesNotReturn]
-    public static void ThrowType(string message) => throw new BufferException(BufferErrorKind.Type, message);
+    public static void ThrowType(string message) => throw BufferErrors.Create(BufferErrorKind.Type, message);
 
     [DoesNotReturn]
-    public static void ThrowIndex(string message) => throw new BufferException(BufferErrorKind.Index, message);
+    public static void ThrowIndex(string message) => throw BufferErrors.Create(BufferErrorKind.Index, message);
 
     [DoesNotReturn]
-    public static void ThrowStruct(string message) => throw new BufferException(BufferErrorKind.Struct, message);
+    public static void ThrowStruct(string message) => throw BufferErrors.Create(BufferErrorKind.Struct, message);
 }

@@ -23,8 +23,8 @@ public sealed class ViewError
     /// <summary>The message, prefixed with the consumer's name.</summary>
     public string Message { get; }
 
-    /// <summary>This error as an exception to throw.</summary>
-    public InvalidViewException ToException() => new(this);
+    /// <summary>This error as an exception to throw, from the installed factory (the core's own: an <see cref="InvalidViewException"/>).</summary>
+    public System.Exception ToException() => BufferErrors.Create(this);
 
     /// <inheritdoc/>
     public override string ToString() => $"{Rule}: {Message}";

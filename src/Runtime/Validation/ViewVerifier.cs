@@ -282,16 +282,9 @@ public static class ViewVerifier
                 at = at.Add(layout.Strides[d] * index[d - from]);
             }
 
-            ViewError? error;
-            try
-            {
-                BufferPointer target = MemoryRegistry.Dereference(at).Add(layout.SuboffsetAt(to));
-                error = CheckLevel(target, layout, to + 1, who, ref budget);
-            }
-            catch (BufferException e)
-            {
-                error = Invalid(ViewRule.SuboffsetPointer, $"{who}: {StripPrefix(e.Message)} (suboffset dimension {to})");
-            }
+            ViewError? error = MemoryRegistry.TryDereference(at, out BufferPointer pointer, out string? refused)
+                ? CheckLevel(pointer.Add(layout.SuboffsetAt(to)), layout, to + 1, who, ref budget)
+                : Invalid(ViewRule.SuboffsetPointer, $"{who}: {refused} (suboffset dimension {to})");
 
             if (error is not null)
             {
@@ -350,9 +343,6 @@ public static class ViewVerifier
 
     private static ViewError? CheckLength(int length, int ndim, string field, string who) =>
         length == ndim ? null : Invalid(ViewRule.ArrayLength, $"{who}: {field} has {length} entries but ndim is {ndim}");
-
-    private static string StripPrefix(string message) =>
-        message.StartsWith("buffer: ", StringComparison.Ordinal) ? message["buffer: ".Length..] : message;
 
     private static ViewError Invalid(ViewRule rule, string message) => new(rule, BufferErrorKind.Value, message);
 

@@ -29,6 +29,7 @@ public sealed class ArrayView
         Layout = layout ?? throw new ArgumentNullException(nameof(layout));
         Format = format ?? throw new ArgumentNullException(nameof(format));
         ReadOnly = readOnly;
+        Flags = ViewFlags.Of(layout);
     }
 
     /// <summary>Where the view starts.</summary>
@@ -42,6 +43,10 @@ public sealed class ArrayView
 
     /// <summary>Whether writes are refused.</summary>
     public bool ReadOnly { get; }
+
+    /// <summary>Contiguity as a memoryview reports it, decided once for the view (CPython's <c>init_flags</c>);
+    /// cast, <see cref="Answer"/> and a host's <c>c_contiguous</c> read it.</summary>
+    public ViewFlags Flags { get; }
 
     /// <summary>The parsed item format, or null when the struct codec cannot read it.</summary>
     public StructFormat? ItemFormat
@@ -213,7 +218,7 @@ public sealed class ArrayView
     public ArrayView Cast(string format, long[]? shape)
     {
         ArgumentNullException.ThrowIfNull(format);
-        if (!Layout.IsCContiguous)
+        if (!Flags.IsCContiguous)
         {
             ThrowHelper.ThrowType("memoryview: casts are restricted to C-contiguous views");
         }
@@ -282,6 +287,15 @@ public sealed class ArrayView
         return new ArrayView(Buf, ViewLayout.Contiguous(itemSize, shape), format, ReadOnly);
     }
 
+    /// <summary>Answers a request for this view's memory, as CPython's memoryview does (<c>memory_getbuf</c>): start
+    /// from the complete description and drop what the request did not ask for, refusing what it cannot do without.</summary>
+    /// <param name="view">The view to fill.</param>
+    /// <param name="obj">The exporting object.</param>
+    /// <param name="flags">The request.</param>
+    /// <exception cref="BufferException">The request cannot be met (Kind Buffer, CPython's message).</exception>
+    public void Answer(BufferView view, object? obj, BufferFlags flags) =>
+        BufferAnswer.FillFrom(view, obj, Buf, Layout, Flags, Format, ReadOnly, flags, "memoryview");
+
     /// <summary>The items as nested lists (<c>memoryview.tolist</c>): the item itself for a 0-d view.</summary>
     /// <param name="boxer">Turns unpacked values into the host's objects.</param>
     /// <param name="makeList">Builds the host's list from an array it may keep.</param>
@@ -299,6 +313,64 @@ public sealed class ArrayView
         return Layout.NDim == 0
             ? format.UnpackValue(Buf.Slice(Layout.ItemSize), boxer)
             : ListOf(Buf, 0, format, boxer, makeList);
+    }
+
+    /// <summary>CPython's <c>equiv_structure</c> for an assignment: the same format (a leading '@' aside,
+    /// <c>equiv_format</c>), the same itemsize and equivalent shapes (<see cref="ViewLayout.EquivalentShape"/>).</summary>
+    public bool HasEquivalentStructure(ArrayView other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Layout.ItemSize == other.Layout.ItemSize
+            && NativeFormat(Format).SequenceEqual(NativeFormat(other.Format))
+            && ViewLayout.EquivalentShape(Layout.Shape, other.Layout.Shape);
+
+        static ReadOnlySpan<char> NativeFormat(string format) => format.StartsWith('@') ? format.AsSpan(1) : format;
+    }
+
+    /// <summary>Copies <paramref name="source"/>'s items onto this view's (<c>m[key] = source</c>, CPython's copy_buffer);
+    /// the two may overlap.</summary>
+    /// <exception cref="BufferException">Read-only (Kind Type), or the structures differ (Kind Value, CPython's message).</exception>
+    public void CopyFrom(ArrayView source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        CheckWritable();
+        if (!HasEquivalentStructure(source))
+        {
+            ThrowHelper.ThrowValue("memoryview assignment: lvalue and rvalue have different structures");
+        }
+
+        ViewCopier.Copy(source.Buf, source.Layout, Buf, Layout);
+    }
+
+    /// <summary>CPython's <c>PyMemoryView_GetContiguous</c> without the memoryview: this view when it is contiguous
+    /// in <paramref name="order"/> (<see cref="ViewLayout.IsContiguous"/>, <c>PyBuffer_IsContiguous</c>), else a read-only
+    /// view of a copy of its items in a new array, laid out in Fortran order for 'F' and in C order otherwise
+    /// (<c>memory_from_contiguous_copy</c>).</summary>
+    /// <param name="order">The order the caller needs.</param>
+    /// <param name="writable">The caller will write (<c>PyBUF_WRITE</c>): a read-only view, or one that needs copying, is refused.</param>
+    /// <param name="copy">The new array when the result is a copy (a host may wrap it as the copy's object), else null.</param>
+    /// <exception cref="BufferException">Refused for writing (Kind Buffer, CPython's messages).</exception>
+    public ArrayView GetContiguous(Order order, bool writable, out byte[]? copy)
+    {
+        copy = null;
+        if (writable && ReadOnly)
+        {
+            ThrowHelper.ThrowBuffer("underlying buffer is not writable");
+        }
+
+        if (Layout.IsContiguous(order))
+        {
+            return this;
+        }
+
+        if (writable)
+        {
+            ThrowHelper.ThrowBuffer("writable contiguous buffer requested for a non-contiguous object.");
+        }
+
+        Order layoutOrder = order == Order.Fortran ? Order.Fortran : Order.C;
+        copy = ToBytes(layoutOrder);
+        return new ArrayView(new ManagedMemoryBlock(copy).At(0), ViewLayout.Contiguous(Layout.ItemSize, Layout.Shape, layoutOrder), Format, readOnly: true);
     }
 
     /// <summary>The items as contiguous bytes in <paramref name="order"/> (<c>memoryview.tobytes</c>).</summary>

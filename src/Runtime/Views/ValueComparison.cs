@@ -1,4 +1,4 @@
-// Equality of two views by value, as CPython's memory_richcompare: equal shapes, then every pair
+// Equality of two views by value, as CPython's memory_richcompare: equivalent shapes, then every pair
 // of items unpacked and compared as values, so formats may differ ('B' 1 equals 'd' 1.0), NaN is
 // never equal to itself, and any struct format works through the codec. When a format cannot be
 // read the answer is "unknown" (CPython falls back to identity).
@@ -17,7 +17,7 @@ public static class ValueComparison
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
-        if (!left.Layout.Shape.SequenceEqual(right.Layout.Shape))
+        if (!ViewLayout.EquivalentShape(left.Layout.Shape, right.Layout.Shape))
         {
             return false;
         }

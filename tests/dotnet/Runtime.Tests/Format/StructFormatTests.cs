@@ -442,6 +442,31 @@ public class StructFormatTests
         Assert.That(error.Message, Is.EqualTo("pack expected 2 items for packing (got 1)"));
     }
 
+    [Test]
+    public void TryPackValue_OutOfRange_ReportsAndWritesNothing()
+    {
+        StructFormat parsed = StructFormat.Parse("<h");
+        byte[] destination = [0xAA, 0xBB];
+
+        bool packed = parsed.TryPackValue(destination, 1 << 20, out FormatError error);
+
+        Assert.That(packed, Is.False);
+        Assert.That(error, Is.EqualTo(new FormatError(BufferErrorKind.Struct, "'h' format requires -32768 <= number <= 32767")));
+        Assert.That(destination, Is.EqualTo(new byte[] { 0xAA, 0xBB }));
+    }
+
+    [Test]
+    public void TryPack_FloatTooLargeForStandardF_ReportsOverflow()
+    {
+        StructFormat parsed = StructFormat.Parse("<f");
+
+        bool packed = parsed.TryPack(new byte[4], [1e300], out FormatError error);
+
+        Assert.That(packed, Is.False);
+        Assert.That(error.Kind, Is.EqualTo(BufferErrorKind.Overflow));
+        Assert.That(error.Message, Is.EqualTo("float too large to pack with f format"));
+    }
+
     // PYENV_VERSION=3.13.0 python3 tests/dotnet/Runtime.Tests/Format/generate_cpython_cases.py packcounts
     [TestCase("2i", 1, "pack expected 2 items for packing (got 1)")]
     [TestCase("i", 2, "pack expected 1 items for packing (got 2)")]

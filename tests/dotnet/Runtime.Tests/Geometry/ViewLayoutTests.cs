@@ -117,4 +117,18 @@ public class ViewLayoutTests
 
         Assert.That((simple.Shape.ToArray(), simple.Strides.ToArray(), simple.HasSuboffsets), Is.EqualTo((new long[] { 1073741824 }, new long[] { 0 }, false)));
     }
+
+    // CPython's equiv_shape: lengths compared up to and including the first zero.
+    [TestCase(new long[] { 1, 0, 5 }, new long[] { 1, 0, 7 }, true)]
+    [TestCase(new long[] { 0, 3 }, new long[] { 0, 9 }, true)]
+    [TestCase(new long[] { 2, 3 }, new long[] { 2, 3 }, true)]
+    [TestCase(new long[] { 2, 3 }, new long[] { 3, 2 }, false)]
+    [TestCase(new long[] { 1, 0, 5 }, new long[] { 1, 1, 5 }, false)]
+    [TestCase(new long[] { 0 }, new long[] { 0, 0 }, false)]
+    [TestCase(new long[] { }, new long[] { }, true)]
+    public void EquivalentShape_Table(long[] a, long[] b, bool equivalent)
+    {
+        Assert.That(ViewLayout.EquivalentShape(a, b), Is.EqualTo(equivalent));
+        Assert.That(ViewLayout.EquivalentShape(b, a), Is.EqualTo(equivalent));
+    }
 }

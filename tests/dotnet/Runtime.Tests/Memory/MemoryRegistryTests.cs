@@ -97,6 +97,17 @@ public class MemoryRegistryTests
     }
 
     [Test]
+    public void TryDereference_NullPointer_ReportsWithoutThrowing()
+    {
+        var holder = new ManagedMemoryBlock(new byte[MemoryRegistry.PointerSize]);
+
+        bool followed = MemoryRegistry.TryDereference(holder.At(0), out _, out string? error);
+
+        Assert.That(followed, Is.False);
+        Assert.That(error, Is.EqualTo("suboffset pointer is NULL"));
+    }
+
+    [Test]
     public void TryResolve_CollectedBlock_IsForgotten()
     {
         long address = RegisterAndDrop();

@@ -168,7 +168,16 @@ internal static class ViewFuzzer
         bool byteSource = view.ItemFormat is { IsNativeSingleCharacter: true, Single.Code: 'B' or 'b' or 'c' };
         bool byteTarget = target.TrimStart('@') is "B" or "b" or "c";
         bool zeros = model.Shape.Contains(0) || view.Layout.Strides.Contains(0);
-        bool allowed = model.IsContiguous(Order.C)
+        // CPython's memoryview flags (init_flags) decide: a scalar is C-contiguous; one dimension is when its
+        // stride is the itemsize or it has one item, however many bytes it spans (an empty m[::2] is not);
+        // more dimensions follow the element positions.
+        bool cContiguous = model.Shape.Length switch
+        {
+            0 => true,
+            1 => !view.Layout.HasSuboffsets && (model.Shape[0] == 1 || view.Layout.Strides[0] == model.ItemSize),
+            _ => model.IsContiguous(Order.C),
+        };
+        bool allowed = cContiguous
             && !((shape is not null || model.Shape.Length != 1) && zeros)
             && !(shape is not null && model.Shape.Length != 1 && shape.Length != 1)
             && (byteSource || byteTarget)

@@ -175,6 +175,75 @@ public class ArrayViewTests
     }
 
     [Test]
+    public void CopyFrom_ShapesEqualUpToTheirFirstZero_Accepted()
+    {
+        var block = new ManagedMemoryBlock(new byte[35]);
+        var dest = new ArrayView(block.At(0), ViewLayout.Contiguous(1, [1, 0, 5]), "B", false);
+        var source = new ArrayView(block.At(0), ViewLayout.Contiguous(1, [1, 0, 7]), "@B", true);
+
+        Assert.That(dest.HasEquivalentStructure(source), Is.True);
+        Assert.DoesNotThrow(() => dest.CopyFrom(source));
+    }
+
+    [TestCase("B", new long[] { 1, 1, 5 }, "B", TestName = "CopyFrom_ShapesDifferBeforeTheZero_ValueError")]
+    [TestCase("b", new long[] { 1, 0, 5 }, "B", TestName = "CopyFrom_FormatsDiffer_ValueError")]
+    [TestCase("B", new long[] { 1, 0 }, "B", TestName = "CopyFrom_DimensionsDiffer_ValueError")]
+    public void CopyFrom_DifferentStructure_ValueError(string sourceFormat, long[] sourceShape, string destFormat)
+    {
+        var block = new ManagedMemoryBlock(new byte[35]);
+        var dest = new ArrayView(block.At(0), ViewLayout.Contiguous(1, [1, 0, 5]), destFormat, false);
+        var source = new ArrayView(block.At(0), ViewLayout.Contiguous(1, sourceShape), sourceFormat, true);
+
+        var e = Assert.Throws<BufferException>(() => dest.CopyFrom(source));
+
+        Assert.That((e!.Kind, e.Message), Is.EqualTo((BufferErrorKind.Value, "memoryview assignment: lvalue and rvalue have different structures")));
+    }
+
+    [Test]
+    public void GetContiguous_AlreadyContiguous_SameView()
+    {
+        ArrayView view = Bytes(1, 2, 3, 4);
+
+        Assert.That(view.GetContiguous(Order.Any, writable: true, out byte[]? copy), Is.SameAs(view));
+        Assert.That(copy, Is.Null);
+    }
+
+    [Test]
+    public void GetContiguous_StridedInFortranOrder_ReadOnlyFortranCopy()
+    {
+        // A 2x2 row-major matrix seen through every other row of a 4x2 one.
+        ArrayView rows = new ArrayView(new ManagedMemoryBlock([1, 2, 0, 0, 3, 4, 0, 0]).At(0), new ViewLayout(1, [2, 2], [4, 1]), "B", false);
+
+        ArrayView copy = rows.GetContiguous(Order.Fortran, writable: false, out byte[]? data);
+
+        Assert.That(data, Is.EqualTo(new byte[] { 1, 3, 2, 4 }));
+        Assert.That((copy.ReadOnly, copy.Layout.Strides.ToArray(), copy.Flags.IsFContiguous), Is.EqualTo((true, new long[] { 1, 2 }, true)));
+        Assert.That(copy.ToBytes(), Is.EqualTo(rows.ToBytes()));
+    }
+
+    [TestCase(true, "underlying buffer is not writable", TestName = "GetContiguous_WritableOfReadOnly_BufferError")]
+    [TestCase(false, "writable contiguous buffer requested for a non-contiguous object.", TestName = "GetContiguous_WritableNeedingACopy_BufferError")]
+    public void GetContiguous_RefusedForWriting(bool readOnly, string message)
+    {
+        var strided = new ArrayView(new ManagedMemoryBlock(new byte[4]).At(0), new ViewLayout(1, [2], [2]), "B", readOnly);
+
+        var e = Assert.Throws<BufferException>(() => strided.GetContiguous(Order.C, writable: true, out _));
+
+        Assert.That((e!.Kind, e.Message), Is.EqualTo((BufferErrorKind.Buffer, message)));
+    }
+
+    [Test]
+    public void Cast_EmptyViewWithGaps_TypeError()
+    {
+        // memoryview(b'abcd')[::2][0:0].cast('B'): CPython refuses (its flags say not C-contiguous).
+        ArrayView empty = Bytes(1, 2, 3, 4).Slice(0, 0, 2, 2).Slice(0, 0, 0, 1);
+
+        var e = Assert.Throws<BufferException>(() => empty.Cast("B", null));
+
+        Assert.That(e!.Message, Is.EqualTo("memoryview: casts are restricted to C-contiguous views"));
+    }
+
+    [Test]
     public void Slicing_Adjust_MatchesPythonSlices()
     {
         // Expected values from CPython: list(range(10))[s] for each slice s.

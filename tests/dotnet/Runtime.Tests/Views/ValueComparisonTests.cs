@@ -35,6 +35,17 @@ public class ValueComparisonTests
     }
 
     [Test]
+    public void ValueEquals_ShapesEqualUpToTheirFirstZero_Equal()
+    {
+        // memoryview(ndarray([1], shape=[1, 0, 5])) == memoryview(ndarray([1], shape=[1, 0, 7])) in CPython.
+        var block = new ManagedMemoryBlock(new byte[1]);
+        var a = new ArrayView(block.At(0), ViewLayout.Contiguous(1, [1, 0, 5]), "B", true);
+        var b = new ArrayView(block.At(0), ViewLayout.Contiguous(1, [1, 0, 7]), "B", true);
+
+        Assert.That(ValueComparison.ValueEquals(a, b), Is.True);
+    }
+
+    [Test]
     public void ValueEquals_Nan_NeverEqual()
     {
         ArrayView nan = View("d", double.NaN);
