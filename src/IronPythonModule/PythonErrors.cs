@@ -46,7 +46,7 @@ internal static class PythonErrors
 
     public static Exception TypeError(string message) => new TypeErrorException(message);
 
-    public static Exception AttributeError(string message) => PythonOps.AttributeError("{0}", message);
+    public static Exception AttributeError(string message) => new AttributeErrorException(message);
 
     /// <summary>struct.error with <paramref name="message"/>.</summary>
     public static Exception StructError(CodeContext? context, string message) =>
@@ -58,6 +58,20 @@ internal static class PythonErrors
     {
         context ??= DefaultContext.Default;
         return context.LanguageContext.EnsureModuleException("structerror", new PythonDictionary(), "error", "struct");
+    }
+
+    /// <summary>
+    /// <paramref name="error"/> as raised in <paramref name="context"/>'s runtime: the core's factory has no
+    /// runtime at hand, so its struct.error is the default runtime's; code that raises struct.error to a
+    /// program (newbuffer.struct) passes it through here so <c>except struct.error</c> catches it in every engine.
+    /// </summary>
+    public static Exception InRuntime(CodeContext context, Exception error)
+    {
+        PythonType ours = StructErrorType(context);
+        return PythonExceptions.ToPython(error) is { } raised
+            && DynamicHelpers.GetPythonType(raised) is var type && type != ours && type == StructErrorType(null)
+            ? StructError(context, PythonOps.ToString(raised))
+            : error;
     }
 
     /// <summary>Reports an exception that cannot be raised (a release callback failed), as CPython's unraisable hook does.</summary>

@@ -179,8 +179,18 @@ public static partial class StructModule
 
         private static PythonTuple Tuple(object?[] values) => PythonOps.MakeTuple(values!);
 
-        /// <summary>Runs a core call; the core raises Python's exceptions itself (PythonErrors is its factory).</summary>
-        private static T Guard<T>(CodeContext context, Func<T> action) => action();
+        /// <summary>Runs a core call: the core raises Python's exceptions itself, struct.error re-raised in this runtime.</summary>
+        private static T Guard<T>(CodeContext context, Func<T> action)
+        {
+            try
+            {
+                return action();
+            }
+            catch (Exception e) when (PythonErrors.InRuntime(context, e) is var raised && raised != e)
+            {
+                throw raised;
+            }
+        }
 
         private void Compile(CodeContext context, object? format)
         {
