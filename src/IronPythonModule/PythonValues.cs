@@ -70,6 +70,18 @@ internal static class PythonValues
         }
     }
 
+    /// <summary>An index-like Python value as a C int (Argument Clinic's 'int' converter): __index__, then CPython's OverflowError.</summary>
+    public static int ToCInt(object value)
+    {
+        object index = value is bool b ? (b ? 1 : 0) : PythonOps.Index(value);
+        return index switch
+        {
+            int i => i,
+            BigInteger big when big >= int.MinValue && big <= int.MaxValue => (int)big,
+            _ => throw PythonOps.OverflowError("Python int too large to convert to C int"),
+        };
+    }
+
     public static byte[] ToArray(IList<byte> bytes)
     {
         var array = new byte[bytes.Count];

@@ -1,6 +1,9 @@
-// Writing one item from a Python value, with CPython memoryview's error split: a value of the
-// wrong type is TypeError "invalid type for format", one the format cannot hold is ValueError
-// "invalid value for format". The struct codec does the packing; this only classifies.
+// Writing one item from a Python value, as CPython memoryview's pack_single does it: the value is
+// first converted for the item's kind - __index__ for integers and pointers, __float__ (then
+// __index__) for floats, truth for '?', bytes for 'c' - which may run Python code, so the caller
+// checks the view is still live between Convert and Write (CPython's CHECK_RELEASED_AGAIN). A value
+// of the wrong type is TypeError "invalid type for format", one the format cannot hold is ValueError
+// "invalid value for format". The struct codec packs; this converts and classifies.
 using System.Numerics;
 using IronPython.Runtime;
 using IronPython.Runtime.Operations;
@@ -12,31 +15,52 @@ namespace NewBuffer.IronPython.Views;
 
 internal static class ItemCodec
 {
-    public static void Set(ArrayView view, long[] indices, object? value)
+    /// <summary>The value as the codec packs it for <paramref name="format"/>'s item; may call the value's Python methods.</summary>
+    public static object? Convert(ArrayView view, StructFormat format, object? value)
     {
-        StructFormat format = view.RequireItemFormat();
-        if (format.Single is { } code && !Accepts(code.Kind, value))
+        if (format.Single is not { } code)
         {
-            throw PythonErrors.TypeError($"memoryview: invalid type for format '{view.Format}'");
+            return format.ValueCount == 1 ? PythonValues.ToClr(value) : ToClrTuple(value);
         }
 
-        object? packed = format.ValueCount == 1 ? PythonValues.ToClr(value) : ToClrTuple(value);
-        view.CheckWritable();
-        BufferPointer at = view.Locate(indices);
+        switch (code.Kind)
+        {
+            case FormatValueKind.SignedInteger or FormatValueKind.UnsignedInteger or FormatValueKind.Pointer:
+                return value is int or BigInteger or bool ? value
+                    : HasMethod(value, "__index__") ? PythonOps.Index(value)
+                    : throw InvalidType(view);
+            case FormatValueKind.Float:
+                if (value is double or int or BigInteger or bool)
+                {
+                    return value;
+                }
+
+                if (PythonOps.TryGetBoundAttr(value, "__float__", out object? toFloat))
+                {
+                    return PythonCalls.Call(toFloat) is double d ? d : throw InvalidType(view);
+                }
+
+                return HasMethod(value, "__index__") ? PythonOps.Index(value) : throw InvalidType(view);
+            case FormatValueKind.Bool:
+                return PythonOps.IsTrue(value);
+            case FormatValueKind.Char:
+                return value is Bytes bytes ? PythonValues.ToArray(bytes) : throw InvalidType(view);
+            default:
+                return PythonValues.ToClr(value);
+        }
+    }
+
+    /// <summary>Packs <paramref name="packed"/> (from <see cref="Convert"/>) into the item at <paramref name="at"/>; nothing is written when refused.</summary>
+    public static void Write(ArrayView view, StructFormat format, BufferPointer at, object? packed)
+    {
         if (!format.TryPackValue(at.Slice(view.Layout.ItemSize), packed, out _))
         {
             throw PythonErrors.ValueError($"memoryview: invalid value for format '{view.Format}'");
         }
     }
 
-    private static bool Accepts(FormatValueKind kind, object? value) => kind switch
-    {
-        FormatValueKind.SignedInteger or FormatValueKind.UnsignedInteger or FormatValueKind.Pointer =>
-            value is int or BigInteger or bool || HasMethod(value, "__index__"),
-        FormatValueKind.Float => value is double or int or BigInteger or bool || HasMethod(value, "__float__"),
-        FormatValueKind.Char or FormatValueKind.Bytes or FormatValueKind.PascalBytes => value is Bytes,
-        _ => true,
-    };
+    private static System.Exception InvalidType(ArrayView view) =>
+        PythonErrors.TypeError($"memoryview: invalid type for format '{view.Format}'");
 
     private static bool HasMethod(object? value, string name) =>
         value is not null and not string && PythonOps.TryGetBoundAttr(value, name, out _);
