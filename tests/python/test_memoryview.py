@@ -359,6 +359,16 @@ class Methods(unittest.TestCase):
         with self.assertRaises(TypeError):
             m < 1
 
+    def test_class_getitem_is_a_generic_alias(self):
+        # CPython 3.14: memoryview[int] is types.GenericAlias(memoryview, (int,)). IronPython 3.4 never routes
+        # the subscript of a class to __class_getitem__, so the method is called here by name.
+        alias = mv.__class_getitem__(int)
+        self.assertIs(alias.__origin__, mv)
+        self.assertEqual((alias.__args__, alias.__parameters__), ((int,), ()))
+        self.assertEqual(repr(alias), 'newbuffer.memoryview[int]')
+        self.assertEqual(alias, mv.__class_getitem__(int))
+        self.assertEqual(alias(b'ab').tolist(), [97, 98])
+
     def test_weak_references(self):
         m = mv(b'abc')
         ref = weakref.ref(m)

@@ -198,6 +198,12 @@ public static partial class NewBufferModule
         public static object _from_flags(CodeContext context, PythonType cls, object? @object, int flags) =>
             new MemoryViewObject(context, @object, (CoreFlags)flags, shareMemoryView: false);
 
+        /// <remarks>IronPython 3.4's binder never calls __class_getitem__ (for any class), so memoryview[int] itself still
+        /// fails there; memoryview.__class_getitem__(int) answers as CPython 3.14's memoryview[int] does.</remarks>
+        [ClassMethod]
+        [Documentation("__class_getitem__(item)\n\nSee PEP 585: memoryview[item] as a generic alias.")]
+        public static object __class_getitem__(CodeContext context, PythonType cls, object? item) => GenericAlias(context, cls, item);
+
         [Documentation("__buffer__(flags)\n\nA new memoryview of this one requesting flags (PEP 688).")]
         public MemoryViewObject __buffer__(CodeContext context, int flags) => new(context, this, (CoreFlags)flags, shareMemoryView: false);
 
