@@ -35,7 +35,8 @@ internal static class ItemCodec
                     return value;
                 }
 
-                if (PythonOps.TryGetBoundAttr(value, "__float__", out object? toFloat))
+                // IronPython's complex still has __float__ (raising TypeError); CPython's lost it in 3.10.
+                if (value is not Complex && PythonOps.TryGetBoundAttr(value, "__float__", out object? toFloat))
                 {
                     return PythonCalls.Call(toFloat) is double d ? d : throw InvalidType(view);
                 }

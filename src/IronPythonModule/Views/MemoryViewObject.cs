@@ -450,22 +450,6 @@ public static partial class NewBufferModule
         [Documentation("Memoryviews cannot be pickled.")]
         public object __reduce__(CodeContext context) => throw CannotPickle();
 
-        // memoryview has no order. Against another memoryview neither side can answer, so CPython's message
-        // is raised here (IronPython words its own differently); anything else may still order against a
-        // memoryview through its reflected method, so NotImplemented. (An IronPython method declared to
-        // return NotImplementedType is never called, hence object.)
-        [return: MaybeNotImplemented]
-        public object __lt__(object? other) => other is MemoryViewObject ? throw Unorderable(other, "<") : PythonOps.NotImplemented;
-
-        [return: MaybeNotImplemented]
-        public object __le__(object? other) => other is MemoryViewObject ? throw Unorderable(other, "<=") : PythonOps.NotImplemented;
-
-        [return: MaybeNotImplemented]
-        public object __gt__(object? other) => other is MemoryViewObject ? throw Unorderable(other, ">") : PythonOps.NotImplemented;
-
-        [return: MaybeNotImplemented]
-        public object __ge__(object? other) => other is MemoryViewObject ? throw Unorderable(other, ">=") : PythonOps.NotImplemented;
-
         [Documentation("Iterate over the items (one dimension) or the sub-views (more dimensions).")]
         public IEnumerator __iter__() => ((IEnumerable)this).GetEnumerator();
 
@@ -597,8 +581,6 @@ public static partial class NewBufferModule
 
         private Exception CannotPickle() => PythonErrors.TypeError($"cannot pickle '{PythonErrors.TypeName(this)}' object");
 
-        private Exception Unorderable(object? other, string op) =>
-            PythonErrors.TypeError($"'{op}' not supported between instances of '{PythonErrors.TypeName(this)}' and '{PythonErrors.TypeName(other)}'");
 
         private IEnumerator Iterate(long length)
         {
