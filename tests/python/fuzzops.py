@@ -22,7 +22,7 @@ import time
 import newbuffer
 import _testbuffer
 from randomviews import RandomView, Reference, has_nan, product, same
-from support import leaked_from_newbuffer
+from support import Counter, leaked_from_newbuffer
 
 CAST_TARGETS = ['B', 'b', 'c', 'h', 'H', 'i', 'I', 'q', 'Q', 'f', 'd', '?', '@B']
 INTEGER_CODES = 'bBhHiIlLqQ'
@@ -363,7 +363,16 @@ class Hostile(newbuffer.BufferMixin):
         self.whole = bytearray([0xCB] * 32) + bytearray(rng.getrandbits(8) for _ in range(rng.randint(0, 64))) + bytearray([0xCB] * 32)
         self.region = memoryview(self.whole)[32:-32]
         self.base = newbuffer.register_memory(self.region)
-        self.gets = self.releases = 0
+        # Locked: dropped views are released on the finalizer thread while this one gets and releases others.
+        self.count = Counter()
+
+    @property
+    def gets(self):
+        return self.count.gets
+
+    @property
+    def releases(self):
+        return self.count.releases
 
     def pick(self, *choices):
         return self.rng.choice(choices)
@@ -398,7 +407,7 @@ class Hostile(newbuffer.BufferMixin):
         view.obj = self
         for name in ('buf', 'len', 'readonly', 'itemsize', 'format', 'ndim', 'shape', 'strides', 'suboffsets'):
             setattr(view, name, fields[name])
-        self.gets += 1
+        self.count.got()
 
     def spoiled(self, name, fields):
         rng, ndim = self.rng, fields['ndim']
@@ -416,7 +425,7 @@ class Hostile(newbuffer.BufferMixin):
         }[name]
 
     def _release_buffer(self, view):
-        self.releases += 1
+        self.count.released()
 
     def intact(self):
         return self.whole[:32] == bytearray([0xCB] * 32) and self.whole[-32:] == bytearray([0xCB] * 32)
