@@ -68,6 +68,7 @@ public static partial class NewBufferModule
 
     private const string MixinKey = "newbuffer.BufferMixin";
     private const string MixinReleaseKey = "newbuffer.BufferMixin._release_buffer";
+    private const string GenericAliasKey = "newbuffer._GenericAlias";
 
     private static readonly ConditionalWeakTable<PythonType, CodeContext> s_contexts = new();
 
@@ -151,6 +152,39 @@ public static partial class NewBufferModule
             names = getattr(collections.abc, '__all__', None)
             if isinstance(names, list) and 'Buffer' not in names:
                 names.append('Buffer')
+
+        class _GenericAlias:
+            '''memoryview[int] as CPython 3.14 answers it (types.GenericAlias, which IronPython 3.4 lacks):
+            the class and its arguments; calling it calls the class.'''
+
+            def __init__(self, origin, args):
+                self.__origin__ = origin
+                self.__args__ = args if isinstance(args, tuple) else (args,)
+                self.__parameters__ = ()
+
+            def __call__(self, *args, **kwargs):
+                return self.__origin__(*args, **kwargs)
+
+            def __getattr__(self, name):
+                if name.startswith('__') and name.endswith('__'):
+                    raise AttributeError(name)
+                return getattr(self.__origin__, name)
+
+            def __eq__(self, other):
+                if type(other) is not type(self):
+                    return NotImplemented
+                return (self.__origin__, self.__args__) == (other.__origin__, other.__args__)
+
+            def __hash__(self):
+                return hash(self.__origin__) ^ hash(self.__args__)
+
+            def __repr__(self):
+                def name(arg):
+                    if isinstance(arg, type):
+                        module = getattr(arg, '__module__', 'builtins')
+                        return arg.__qualname__ if module == 'builtins' else '%s.%s' % (module, arg.__qualname__)
+                    return '...' if arg is Ellipsis else repr(arg)
+                return '%s[%s]' % (name(self.__origin__), ', '.join(name(a) for a in self.__args__) or '()')
         """;
 
     /// <summary>Makes <c>newbuffer</c> and <c>_testbuffer</c> importable in <paramref name="engine"/>: the one call a C# host makes.</summary>
@@ -183,6 +217,8 @@ public static partial class NewBufferModule
         s_contexts.AddOrUpdate(buffer, module);
         context.SetModuleState(MixinKey, mixin);
         context.SetModuleState(MixinReleaseKey, PythonOps.GetBoundAttr(module, mixin, "_release_buffer"));
+        context.SetModuleState(GenericAliasKey, dict["_GenericAlias"]);
+        dict.Remove("_GenericAlias");
     }
 
     [Documentation("get_buffer(obj, flags=PyBUF_SIMPLE)\n\nA Py_buffer filled with obj's answer to flags, exactly as the exporter made it.")]
@@ -243,6 +279,10 @@ public static partial class NewBufferModule
         PythonContext python = context.LanguageContext;
         return python.HasModuleState(key) ? python.GetModuleState(key) : null;
     }
+
+    /// <summary>cls[item] as a generic alias (PEP 585's __class_getitem__).</summary>
+    internal static object GenericAlias(CodeContext context, PythonType cls, object? item) =>
+        PythonCalls.Call(context, context.LanguageContext.GetModuleState(GenericAliasKey), cls, item)!;
 
     /// <summary>The module context of the runtime <paramref name="obj"/>'s class was defined in.</summary>
     internal static CodeContext ContextFor(object obj)

@@ -2,8 +2,10 @@
 
 A case is one seed: a RandomView (guarded: canaries around every block) and a sequence of
 operations - slice and index in any dimension, cast, tobytes in each order, tolist, hex, getitem,
-setitem, comparison with a copy - applied to the memoryview and to Model, which keeps where each
-element lives and acts with Python's own slicing of range(); results are compared after each step.
+setitem, comparison with a copy, and releasing a view that shares the export from inside an
+argument's conversion or from another thread - applied to the memoryview and to Model, which keeps
+where each element lives and acts with Python's own slicing of range(); results are compared after
+each step.
 Hostile cases draw every Py_buffer field at random (mostly wrong) and check that every consumer
 answers with a Python exception, never a .NET one, and writes nothing outside the exporter's bytes.
 test_fuzz.py runs fixed seeds; scripts/fuzz runs this file for a time budget:
@@ -14,16 +16,19 @@ import os
 import random
 import struct
 import sys
+import threading
 import time
 
 import newbuffer
 import _testbuffer
 from newbuffer import testing
 from randomviews import RandomView, Reference, has_nan, product, same
-from support import leaked_from_newbuffer
+from support import Counter, leaked_from_newbuffer
 
 CAST_TARGETS = ['B', 'b', 'c', 'h', 'H', 'i', 'I', 'q', 'Q', 'f', 'd', '?', '@B']
 INTEGER_CODES = 'bBhHiIlLqQ'
+NUMBER_CODES = INTEGER_CODES + 'nNfd?'
+RELEASED = 'operation forbidden on released memoryview object'
 
 
 class Model:
@@ -144,7 +149,7 @@ class Copy(newbuffer.BufferMixin):
 
 def step(rng, m, model, log):
     ndim = len(model.shape)
-    op = rng.randrange(10)
+    op = rng.randrange(12)
     if op == 0 and ndim > 0:
         dim = rng.randrange(ndim)
         start, stop = [None if rng.random() < 0.3 else rng.randint(-6, 6) for _ in range(2)]
@@ -191,7 +196,108 @@ def step(rng, m, model, log):
         copy = newbuffer.memoryview(Copy(model))
         assert (m == copy) == (not has_nan(model.tolist())), 'comparison with a copy'
         copy.release()
+    elif op == 9:
+        release_in_conversion(rng, m, model, log)
+    elif op == 10:
+        release_from_thread(rng, m, model, log)
     return m, model
+
+
+def _single_number_format(model):
+    code = model.format.lstrip('@')
+    return len(code) == 1 and code in NUMBER_CODES
+
+
+def release_in_conversion(rng, m, model, log):
+    """A view sharing m's export is released by Python code an operation on it runs while converting an
+    argument (__index__, __float__, __bool__, an exporter's __buffer__): ValueError, and nothing is
+    written (CPython's gh-92888 re-checks); m itself is untouched and still usable."""
+    v = newbuffer.memoryview(m)
+
+    class Releaser(newbuffer.Buffer):
+        def __index__(self):
+            v.release()
+            return 0
+
+        def __float__(self):
+            v.release()
+            return 0.0
+
+        def __bool__(self):
+            v.release()
+            return False
+
+        def __buffer__(self, flags):
+            v.release()
+            return b''
+
+    ndim, writable = len(model.shape), not m.readonly
+    kinds = ['hex separator count']
+    if model.count and ndim:
+        kinds.append('getitem key')
+        if writable:
+            kinds += ['setitem key', 'slice assignment source']
+    if model.count and writable and _single_number_format(model):
+        kinds.append('setitem value')
+    kind = rng.choice(kinds)
+    ix = tuple(rng.randrange(n) for n in model.shape) if model.count else ()
+    log.append('release in %s' % kind)
+    before = model.tobytes('C')
+    operations = {
+        'hex separator count': lambda: v.hex(':', Releaser()),
+        'getitem key': lambda: v[(Releaser(),) + ix[1:]],
+        'setitem key': lambda: v.__setitem__((Releaser(),) + ix[1:], model.item(ix)),
+        'slice assignment source': lambda: v.__setitem__(slice(None), Releaser()),
+        'setitem value': lambda: v.__setitem__(ix, Releaser()),
+    }
+    try:
+        operations[kind]()
+        raise AssertionError('%s: no error after the view was released' % kind)
+    except ValueError as e:
+        assert str(e) == RELEASED, '%s: %s' % (kind, e)
+    assert model.tobytes('C') == before, '%s: written after the view was released' % kind
+    assert m.tobytes() == before, 'the view sharing the export was affected'
+
+
+def release_from_thread(rng, m, model, log):
+    """Another thread releases a view sharing m's export while this one reads it and writes items back
+    unchanged: each operation succeeds or fails with CPython's ValueError, nothing else, and the
+    memory holds what it held."""
+    v = newbuffer.memoryview(m)
+    before = model.tobytes('C')
+    delay = rng.random() * 0.003
+    log.append('release from a thread after %.4f s' % delay)
+    # Integers only: a bool byte of 2 or a NaN's payload would not be written back as the same bytes.
+    code = model.format.lstrip('@')
+    writable = model.count and not m.readonly and len(code) == 1 and code in INTEGER_CODES + 'nN'
+    ix = tuple(rng.randrange(n) for n in model.shape) if model.count else ()
+
+    def releaser():
+        time.sleep(delay)
+        v.release()
+
+    t = threading.Thread(target=releaser)
+    t.start()
+    try:
+        for k in range(10000):
+            try:
+                choice = k % 4
+                if choice == 0:
+                    assert v.tobytes() == before, 'read differs'
+                elif choice == 1:
+                    v.hex()
+                elif choice == 2 and model.count:
+                    v[ix]
+                elif writable:
+                    v[ix] = model.item(ix)
+            except ValueError as e:
+                assert str(e) == RELEASED, 'not a clean failure: %s' % e
+                break
+    finally:
+        t.join(60)
+    assert not t.is_alive(), 'the releasing thread did not finish'
+    assert repr(v).startswith('<released'), 'the view was not released'
+    assert model.tobytes('C') == before, 'the memory changed'
 
 
 def cast(rng, m, model, log):

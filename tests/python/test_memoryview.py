@@ -1,8 +1,12 @@
 """newbuffer.memoryview: CPython 3.14's memoryview, plus what CPython lacks."""
+import copy
+import gc
 import math
+import pickle
 import random
 import struct
 import unittest
+import weakref
 
 import newbuffer
 from newbuffer import memoryview as mv
@@ -163,6 +167,21 @@ class Indexing(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, 'lvalue and rvalue have different structures'):
             dest[:] = mv(bytearray(35)).cast('B', [1, 5, 7])[:, 0:1, 0:0]
 
+    def test_index_is_checked_before_the_value(self):
+        m = mv(bytearray(6))
+        for index in (6, -7):
+            with self.assertRaisesRegex(IndexError, '^index out of bounds on dimension 1$'):
+                m[index] = b'a'
+
+    def test_more_slices_than_dimensions_is_not_implemented(self):
+        m = mv(bytearray(6))
+        with self.assertRaisesRegex(NotImplementedError, '^multi-dimensional slicing is not implemented$'):
+            m[0:1, 0:1]
+        with self.assertRaisesRegex(NotImplementedError, '^memoryview slice assignments are currently restricted to ndim = 1$'):
+            m[0:1, 0:1] = b'a'
+        with self.assertRaisesRegex(TypeError, '^memoryview: invalid slice key$'):
+            m[0, 0:1]
+
     def test_assignment_errors_follow_cpython(self):
         m = mv(bytearray(2))
         with self.assertRaisesRegex(TypeError, "memoryview: invalid type for format 'B'"):
@@ -238,6 +257,10 @@ class Methods(unittest.TestCase):
         self.assertEqual(m.tolist(), [1.0, -2.0])
         m[1] = 0.5
         self.assertEqual(m.tobytes(), b'\x00\x3c\x00\x38')
+
+    def test_tolist_of_a_single_character_format_the_codec_lacks(self):
+        with self.assertRaisesRegex(NotImplementedError, '^memoryview: format u not supported$'):
+            mv(StructExporter(b'abcd', 'u', 4)).tolist()
 
     def test_tolist_unsupported_format(self):
         with self.assertRaisesRegex(NotImplementedError, r'memoryview: unsupported format T\{b\}'):
@@ -328,6 +351,189 @@ class Methods(unittest.TestCase):
     def test_subclass_constructor_takes_extra_arguments(self):
         with self.assertRaisesRegex(TypeError, r'memoryview\(\) takes at most 1 argument'):
             mv(b'a', 2)
+
+        class Sub(mv):
+            def __init__(self, obj, extra, key=None):
+                self.extra = (extra, key)
+
+        self.assertEqual(Sub(b'ab', 1, key=2).extra, (1, 2))
+
+    def test_argument_errors_are_worded_as_cpython(self):
+        for call, message in ((lambda: mv(), r"^memoryview\(\) missing required argument 'object' \(pos 1\)$"),
+                              (lambda: mv(obj=b'a'), r"^memoryview\(\) missing required argument 'object' \(pos 1\)$"),
+                              (lambda: mv(b'a', b'b'), r"^memoryview\(\) takes at most 1 argument \(2 given\)$")):
+            with self.assertRaisesRegex(TypeError, message):
+                call()
+        self.assertEqual(mv(object=b'a').tolist(), [97])
+
+    def test_no_order(self):
+        # CPython's rich comparison answers NotImplemented for the order operators (test_buffer.py calls them
+        # directly), so the TypeError is the interpreter's: IronPython words it 'unsupported operand type(s)
+        # for <', CPython "'<' not supported between instances of ...".
+        m, n = mv(b'a'), mv(b'a')
+        for name in ('__lt__', '__le__', '__gt__', '__ge__'):
+            self.assertIs(getattr(m, name)(n), NotImplemented)
+        with self.assertRaises(TypeError):
+            m < n
+        with self.assertRaises(TypeError):
+            m >= 1
+
+    def test_class_getitem_is_a_generic_alias(self):
+        # CPython 3.14: memoryview[int] is types.GenericAlias(memoryview, (int,)). IronPython 3.4 never routes
+        # the subscript of a class to __class_getitem__, so the method is called here by name.
+        alias = mv.__class_getitem__(int)
+        self.assertIs(alias.__origin__, mv)
+        self.assertEqual((alias.__args__, alias.__parameters__), ((int,), ()))
+        self.assertEqual(repr(alias), 'newbuffer.memoryview[int]')
+        self.assertEqual(alias, mv.__class_getitem__(int))
+        self.assertEqual(alias(b'ab').tolist(), [97, 98])
+
+    def test_weak_references(self):
+        m = mv(b'abc')
+        ref = weakref.ref(m)
+        self.assertIs(ref(), m)
+        del m
+        gc.collect()
+        gc.collect()
+        self.assertIsNone(ref())
+
+    def test_hash_is_kept_and_hashes_the_exporter_first(self):
+        m = mv(b'abc')
+        h = hash(m)
+        m.release()
+        self.assertEqual(hash(m), h)
+        r = mv(b'abc')
+        r.release()
+        with self.assertRaisesRegex(ValueError, 'operation forbidden on released memoryview object'):
+            hash(r)
+        with self.assertRaisesRegex(TypeError, "^unhashable type: 'bytearray'$"):
+            hash(mv(bytearray(b'ab')).toreadonly())
+
+    def test_pickling_and_copying_refused(self):
+        m = mv(bytearray(b'abc'))
+        for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+            with self.assertRaisesRegex(TypeError, "^cannot pickle 'memoryview' object$"):
+                pickle.dumps(m, protocol)
+        for operation in (copy.copy, copy.deepcopy):
+            with self.assertRaisesRegex(TypeError, "^cannot pickle 'memoryview' object$"):
+                operation(m)
+
+
+class Released(unittest.TestCase):
+    """A view released while an operation converts its arguments (CPython's gh-92888 re-checks): the
+    operation fails with ValueError and the memory is not touched."""
+
+    def setUp(self):
+        self.data = bytearray(b'\xff' * 16)
+
+    def view(self):
+        self.m = mv(self.data)
+        return self.m
+
+    def releaser(self, method, result):
+        test = self
+
+        class Hostile:
+            def convert(self):
+                test.m.release()
+                return result
+
+        setattr(Hostile, method, Hostile.convert)
+        return Hostile()
+
+    def assertReleased(self, operation):
+        with self.assertRaisesRegex(ValueError, '^operation forbidden on released memoryview object$'):
+            operation()
+        self.assertEqual(self.data, bytearray(b'\xff' * 16))
+
+    def test_item_assignment_converting_the_value(self):
+        for fmt in 'bhilqnBHILQN':
+            m = self.view().cast(fmt)
+            self.m = m
+            self.assertReleased(lambda: m.__setitem__(0, self.releaser('__index__', 4)))
+        for fmt in 'fd':
+            m = self.view().cast(fmt)
+            self.m = m
+            self.assertReleased(lambda: m.__setitem__(0, self.releaser('__float__', 4.25)))
+        m = self.view().cast('?')
+        self.m = m
+        self.assertReleased(lambda: m.__setitem__(0, self.releaser('__bool__', True)))
+
+    def test_keys_converted_by_index(self):
+        m = self.view()
+        self.assertReleased(lambda: m[self.releaser('__index__', 4)])
+        m = self.view()
+        self.assertReleased(lambda: m.__setitem__(self.releaser('__index__', 4), 42))
+        m = self.view().cast('B', (8, 2))
+        self.m = m
+        self.assertReleased(lambda: m[self.releaser('__index__', 4), 0])
+        m = self.view().cast('B', (2, 8))
+        self.m = m
+        self.assertReleased(lambda: m.__setitem__((0, self.releaser('__index__', 4)), 42))
+
+    def test_slices_read_but_never_written(self):
+        # Reading a slice still works, as in CPython: the slice holds the export itself.
+        m = self.view()
+        self.assertEqual(list(m[:self.releaser('__index__', 4)]), [255] * 4)
+        m = self.view()
+        self.assertReleased(lambda: m.__setitem__(slice(None, self.releaser('__index__', 4)), b'spam'))
+        m = self.view()
+        self.assertReleased(lambda: m.__setitem__(slice(self.releaser('__index__', 4), 8), b'spam'))
+
+    def test_slice_assignment_whose_source_releases(self):
+        test = self
+
+        class Source(newbuffer.Buffer):
+            def __buffer__(self, flags):
+                test.m.release()
+                return b'spam'
+
+        m = self.view()
+        self.assertReleased(lambda: m.__setitem__(slice(0, 4), Source()))
+
+    def test_scans_whose_comparison_releases(self):
+        test = self
+
+        class Hostile:
+            def __eq__(self, other):
+                test.m.release()
+                return False
+
+        for scan in (lambda m: m.count(Hostile()), lambda m: m.index(Hostile()), lambda m: Hostile() in m):
+            m = self.view()
+            self.assertReleased(lambda: scan(m))
+
+    def test_hex_whose_separator_count_releases(self):
+        m = self.view()
+        self.assertReleased(lambda: m.hex(':', self.releaser('__index__', 2)))
+
+    def test_hash_whose_exporter_releases(self):
+        test = self
+
+        class Exporter(newbuffer.Buffer):
+            def __buffer__(self, flags):
+                return b'abc'
+
+            def __hash__(self):
+                test.m.release()
+                return 1
+
+        self.m = mv(Exporter())
+        with self.assertRaisesRegex(ValueError, '^operation forbidden on released memoryview object$'):
+            hash(self.m)
+
+    def test_comparison_whose_other_side_releases(self):
+        test = self
+
+        class Other(newbuffer.Buffer):
+            def __buffer__(self, flags):
+                test.m.release()
+                return b'\xff' * 16
+
+        m = self.view()
+        other = Other()
+        self.assertFalse(m == other)
+        self.assertTrue(m.__eq__(m))
 
 
 class ManyDimensions(unittest.TestCase):

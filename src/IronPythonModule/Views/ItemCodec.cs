@@ -1,6 +1,9 @@
-// Writing one item from a Python value, with CPython memoryview's error split: a value of the
-// wrong type is TypeError "invalid type for format", one the format cannot hold is ValueError
-// "invalid value for format". The struct codec does the packing; this only classifies.
+// Writing one item from a Python value, as CPython memoryview's pack_single does it: the value is
+// first converted for the item's kind - __index__ for integers and pointers, __float__ (then
+// __index__) for floats, truth for '?', bytes for 'c' - which may run Python code, so the caller
+// checks the view is still live between Convert and Write (CPython's CHECK_RELEASED_AGAIN). A value
+// of the wrong type is TypeError "invalid type for format", one the format cannot hold is ValueError
+// "invalid value for format". The struct codec packs; this converts and classifies.
 using System.Numerics;
 using IronPython.Runtime;
 using IronPython.Runtime.Operations;
@@ -12,18 +15,21 @@ namespace NewBuffer.IronPython.Views;
 
 internal static class ItemCodec
 {
-    public static void Set(ArrayView view, long[] indices, object? value)
+    /// <summary>The value as the codec packs it for <paramref name="format"/>'s item; may call the value's Python methods.</summary>
+    public static object? Convert(ArrayView view, StructFormat format, object? value)
     {
-        StructFormat format = view.RequireItemFormat();
-        if (format.Single is { } code && !Accepts(code.Kind, value))
+        if (format.Single is not { } code)
         {
-            throw PythonErrors.TypeError($"memoryview: invalid type for format '{view.Format}'");
+            return format.ValueCount == 1 ? PythonValues.ToClr(value) : ToClrTuple(value);
         }
 
-        object? packed = format.Single is { } single ? PythonValues.ToPackValue(value, single.Kind)
-            : format.ValueCount == 1 ? PythonValues.ToClr(value) : ToClrTuple(value);
-        view.CheckWritable();
-        BufferPointer at = view.Locate(indices);
+        return Accepts(code.Kind, value) ? PythonValues.ToPackValue(value, code.Kind)
+            : throw PythonErrors.TypeError($"memoryview: invalid type for format '{view.Format}'");
+    }
+
+    /// <summary>Packs <paramref name="packed"/> (from <see cref="Convert"/>) into the item at <paramref name="at"/>; nothing is written when refused.</summary>
+    public static void Write(ArrayView view, StructFormat format, BufferPointer at, object? packed)
+    {
         if (!format.TryPackValue(at.Slice(view.Layout.ItemSize), packed, out _))
         {
             throw PythonErrors.ValueError($"memoryview: invalid value for format '{view.Format}'");

@@ -15,7 +15,9 @@ internal static class KeyParser
     /// <summary>What a key selects: one item (its indices) or a view.</summary>
     public readonly record struct Selection(long[]? Item, ArrayView? View);
 
-    public static Selection Select(ArrayView view, object? key)
+    /// <summary>What <paramref name="key"/> selects in <paramref name="view"/>; <paramref name="assignment"/> words
+    /// CPython's refusal of more slices than dimensions as memory_ass_sub does, else as memory_subscript.</summary>
+    public static Selection Select(ArrayView view, object? key, bool assignment = false)
     {
         int ndim = view.Layout.NDim;
         switch (key)
@@ -26,7 +28,7 @@ internal static class KeyParser
                 RequireDimensions(ndim);
                 return new Selection(null, ApplySlice(view, 0, slice));
             case PythonTuple tuple:
-                return SelectTuple(view, tuple);
+                return SelectTuple(view, tuple, assignment);
             case var _ when IsIndex(key):
                 RequireDimensions(ndim);
                 long index = Index(key);
@@ -36,7 +38,7 @@ internal static class KeyParser
         }
     }
 
-    private static Selection SelectTuple(ArrayView view, PythonTuple tuple)
+    private static Selection SelectTuple(ArrayView view, PythonTuple tuple, bool assignment)
     {
         int ndim = view.Layout.NDim;
         if (tuple.Count > ndim)
@@ -46,7 +48,24 @@ internal static class KeyParser
                 throw PythonErrors.TypeError("invalid indexing of 0-dim memory");
             }
 
-            throw PythonErrors.TypeError($"cannot index {ndim}-dimension view with {tuple.Count}-element tuple");
+            // CPython's classification: all indices, all slices (is_multislice), or neither.
+            bool onlySlices = true, onlyIndices = true;
+            foreach (object? part in tuple)
+            {
+                onlySlices &= part is Slice;
+                onlyIndices &= IsIndex(part);
+            }
+
+            if (onlySlices)
+            {
+                throw PythonOps.NotImplementedError("{0}", assignment
+                    ? "memoryview slice assignments are currently restricted to ndim = 1"
+                    : "multi-dimensional slicing is not implemented");
+            }
+
+            throw PythonErrors.TypeError(onlyIndices
+                ? $"cannot index {ndim}-dimension view with {tuple.Count}-element tuple"
+                : "memoryview: invalid slice key");
         }
 
         bool allIndices = true;

@@ -13,12 +13,15 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Threading;
 using IronPython.Runtime;
 using Microsoft.Scripting;
 using Microsoft.Scripting.Runtime;
 using IronPython.Runtime.Operations;
 using IronPython.Runtime.Types;
+using NewBuffer.Format;
 using NewBuffer.Geometry;
+using NewBuffer.Memory;
 using NewBuffer.IronPython.Exporters;
 using NewBuffer.IronPython.Views;
 using NewBuffer.Protocol;
@@ -34,9 +37,13 @@ public static partial class NewBufferModule
     [PythonType("memoryview")]
     [Documentation("memoryview(object)\n\nCreate a new memoryview object which references the given object.\n"
         + "Like CPython's, plus multi-dimensional indexing and slicing, suboffsets and any struct format.")]
-    public class MemoryViewObject : IBufferExporter, IBufferProtocol, IEnumerable
+    public class MemoryViewObject : IBufferExporter, IBufferProtocol, IEnumerable, IWeakReferenceable
     {
         private readonly ViewHandle? _handle;
+        private WeakRefTracker? _tracker;
+
+        /// <summary>The hash once computed (CPython caches it, so it still answers after release); a boxed int.</summary>
+        private object? _hash;
 
         /// <summary>A view of <paramref name="object"/>'s buffer (requested with PyBUF_FULL_RO).</summary>
         public MemoryViewObject(CodeContext context, object? @object)
@@ -44,15 +51,23 @@ public static partial class NewBufferModule
         {
         }
 
-        /// <summary>For Python subclasses whose __init__ takes more arguments (CPython's object.__new__ ignores them too).</summary>
-        public MemoryViewObject(CodeContext context, object? @object, [ParamDictionary] IDictionary<string, object?> keywords, params object?[] args)
-            : this(context, @object, CoreFlags.FullRO, shareMemoryView: true)
+        /// <summary>Any other call: CPython's argument errors for memoryview itself; Python subclasses whose __init__ takes
+        /// more arguments get them ignored (CPython's object.__new__ ignores them too).</summary>
+        public MemoryViewObject(CodeContext context, [ParamDictionary] IDictionary<string, object?> keywords, params object?[] args)
+            : this(context, ObjectArgument(keywords, args, exact: false), CoreFlags.FullRO, shareMemoryView: true)
         {
-            if (GetType() == typeof(MemoryViewObject) && (args.Length > 0 || keywords.Count > 0))
+            if (GetType() == typeof(MemoryViewObject))
             {
-                GC.SuppressFinalize(this);
-                release();
-                throw PythonErrors.TypeError($"memoryview() takes at most 1 argument ({args.Length + keywords.Count + 1} given)");
+                try
+                {
+                    ObjectArgument(keywords, args, exact: true);
+                }
+                catch
+                {
+                    GC.SuppressFinalize(this);
+                    release();
+                    throw;
+                }
             }
         }
 
@@ -78,6 +93,37 @@ public static partial class NewBufferModule
         private MemoryViewObject(ManagedBuffer buffer, ArrayView view)
         {
             _handle = Register(buffer, view);
+        }
+
+        /// <summary>memoryview(object): the one argument, positional or by name, with Argument Clinic's messages;
+        /// <paramref name="exact"/> also refuses what a Python subclass may pass on to its __init__.</summary>
+        private static object? ObjectArgument(IDictionary<string, object?> keywords, object?[] args, bool exact)
+        {
+            bool named = keywords.TryGetValue("object", out object? byName);
+            if (args.Length > 0 && named)
+            {
+                throw PythonErrors.TypeError("argument for memoryview() given by name ('object') and position (1)");
+            }
+
+            if (args.Length == 0 && !named)
+            {
+                throw PythonErrors.TypeError("memoryview() missing required argument 'object' (pos 1)");
+            }
+
+            if (exact && args.Length + keywords.Count > 1)
+            {
+                foreach (string name in keywords.Keys)
+                {
+                    if (name != "object")
+                    {
+                        throw PythonErrors.TypeError($"memoryview() got an unexpected keyword argument '{name}'");
+                    }
+                }
+
+                throw PythonErrors.TypeError($"memoryview() takes at most 1 argument ({args.Length + keywords.Count} given)");
+            }
+
+            return args.Length > 0 ? args[0] : byName;
         }
 
         /// <summary>A memoryview over a view nobody exports (C's <c>PyMemoryView_FromBuffer</c>): <paramref name="view"/> is
@@ -153,6 +199,12 @@ public static partial class NewBufferModule
         public static object _from_flags(CodeContext context, PythonType cls, object? @object, object? flags) =>
             new MemoryViewObject(context, @object, (CoreFlags)PythonValues.ToClinicInt(flags), shareMemoryView: false);
 
+        /// <remarks>IronPython 3.4's binder never calls __class_getitem__ (for any class), so memoryview[int] itself still
+        /// fails there; memoryview.__class_getitem__(int) answers as CPython 3.14's memoryview[int] does.</remarks>
+        [ClassMethod]
+        [Documentation("__class_getitem__(item)\n\nSee PEP 585: memoryview[item] as a generic alias.")]
+        public static object __class_getitem__(CodeContext context, PythonType cls, object? item) => GenericAlias(context, cls, item);
+
         [Documentation("__buffer__(flags)\n\nA new memoryview of this one requesting flags (PEP 688).")]
         public MemoryViewObject __buffer__(CodeContext context, object? flags) =>
             new(context, this, (CoreFlags)PythonValues.ToBufferFlags(flags), shareMemoryView: false);
@@ -196,6 +248,7 @@ public static partial class NewBufferModule
         [Documentation("hex(sep=None, bytes_per_sep=1)\n\nReturn the data in the buffer as a str of hexadecimal numbers.")]
         public string hex(CodeContext context, [Optional, DefaultParameterValue(null)] object? sep, [Optional, DefaultParameterValue(1)] object? bytes_per_sep)
         {
+            // Converted first (its __index__ may release the view), as Argument Clinic converts it before the call.
             int perSeparator = PythonValues.ToClinicInt(bytes_per_sep);
             return HexFormat.Format(Use(view => view.ToBytes()), sep, perSeparator);
         }
@@ -240,13 +293,7 @@ public static partial class NewBufferModule
 
         public int __len__()
         {
-            ArrayView view = Live();
-            if (view.Layout.NDim == 0)
-            {
-                throw PythonErrors.TypeError("0-dim memory has no length");
-            }
-
-            long n = view.Layout.Shape[0];
+            long n = Live().Length();
             return n <= int.MaxValue ? (int)n : throw PythonOps.OverflowError("{0}", "cannot fit 'int' into an index-sized integer");
         }
 
@@ -269,12 +316,17 @@ public static partial class NewBufferModule
                 return view.GetItem(index, PythonValues.Boxer);
             }
 
-            return KeyParser.Select(view, key) switch
+            // Converting the key may run Python code (__index__) that releases the view: an item is then
+            // refused, as CPython re-checks before unpacking; a sub-view registers on the shared export
+            // still held by this operation, as CPython's slice registers before converting its bounds.
+            KeyParser.Selection selection = KeyParser.Select(view, key);
+            if (selection.Item is { } indices)
             {
-                KeyParser.Selection { Item: { } indices } => view.GetItem(indices, PythonValues.Boxer),
-                KeyParser.Selection { View: { } sub } when ReferenceEquals(sub, view) => this,
-                KeyParser.Selection selection => Derive(selection.View!),
-            };
+                operation.ThrowIfReleased();
+                return view.GetItem(indices, PythonValues.Boxer);
+            }
+
+            return ReferenceEquals(selection.View, view) ? this : Derive(selection.View!);
         }
 
         public void __setitem__(CodeContext context, object? key, object? value)
@@ -282,17 +334,18 @@ public static partial class NewBufferModule
             using ViewHandle.Operation operation = Handle.Enter();
             ArrayView view = operation.View;
             view.CheckWritable();
-            if (view.Layout.NDim == 0 && key is Ellipsis)
-            {
-                // CPython: m[...] = x on a 0-d view packs the one item, as m[()] = x does.
-                ItemCodec.Set(view, [], value);
-                return;
-            }
 
-            KeyParser.Selection selection = KeyParser.Select(view, key);
+            // CPython: m[...] = x on a 0-d view packs the one item, as m[()] = x does.
+            KeyParser.Selection selection = view.Layout.NDim == 0 && key is Ellipsis ? new([], null) : KeyParser.Select(view, key, assignment: true);
             if (selection.Item is { } indices)
             {
-                ItemCodec.Set(view, indices, value);
+                // CPython's order: the index (IndexError) before the value; converting the value may run
+                // Python code that releases the view, so the release is checked again before writing.
+                StructFormat format = view.RequireItemFormat();
+                BufferPointer at = view.Locate(indices);
+                object? packed = ItemCodec.Convert(view, format, value);
+                operation.ThrowIfReleased();
+                ItemCodec.Write(view, format, at, packed);
                 return;
             }
 
@@ -301,6 +354,8 @@ public static partial class NewBufferModule
             VerifiedView source = ViewVerifier.Acquire(exporter, CoreFlags.FullRO, "memoryview", out BufferView export);
             try
             {
+                // The key's bounds and the source's exporter may both have run Python code (copy_single re-checks).
+                operation.ThrowIfReleased();
                 target.CopyFrom(ArrayView.From(source));
             }
             finally
@@ -322,11 +377,11 @@ public static partial class NewBufferModule
 
             using (operation)
             {
-                return EqualTo(context, operation.View, other);
+                return EqualTo(context, operation, other);
             }
         }
 
-        private static object EqualTo(CodeContext context, ArrayView view, object? other)
+        private object EqualTo(CodeContext context, ViewHandle.Operation operation, object? other)
         {
             if (other is MemoryViewObject m && m.Handle.IsReleased)
             {
@@ -353,7 +408,9 @@ public static partial class NewBufferModule
 
             try
             {
-                return ValueComparison.ValueEquals(view, ArrayView.From(verified)) ?? false;
+                // The other side's exporter ran Python code that may have released this view: it then
+                // compares as a released view does, by identity, and its memory is not read.
+                return operation.IsReleased ? ReferenceEquals(this, other) : ValueComparison.ValueEquals(operation.View, ArrayView.From(verified)) ?? false;
             }
             finally
             {
@@ -366,20 +423,34 @@ public static partial class NewBufferModule
 
         public int __hash__(CodeContext context)
         {
+            // CPython's memory_hash: a computed hash is kept, and answers even after release.
+            if (Volatile.Read(ref _hash) is int cached)
+            {
+                return cached;
+            }
+
             using ViewHandle.Operation operation = Handle.Enter();
             ArrayView view = operation.View;
-            if (!view.ReadOnly)
+            view.CheckHashable();
+
+            // The exporter is hashed first (an unhashable one, e.g. a bytearray, is its TypeError); its
+            // __hash__ may release this view.
+            if (Handle.Buffer.Export.Obj is { } exporter)
             {
-                throw PythonErrors.ValueError("cannot hash writable memoryview object");
+                PythonOps.Hash(context, exporter);
             }
 
-            if (view.ItemFormat?.Single?.Code is not ('B' or 'b' or 'c') || !view.ItemFormat.IsNativeSingleCharacter)
-            {
-                throw PythonErrors.ValueError("memoryview: hashing is restricted to formats 'B', 'b' or 'c'");
-            }
-
-            return PythonOps.Hash(context, PythonValues.WrapBytes(view.ToBytes()));
+            operation.ThrowIfReleased();
+            int hash = PythonOps.Hash(context, PythonValues.WrapBytes(view.ToBytes()));
+            Volatile.Write(ref _hash, hash);
+            return hash;
         }
+
+        [Documentation("Memoryviews cannot be pickled.")]
+        public object __reduce_ex__(CodeContext context, object? protocol) => throw CannotPickle();
+
+        [Documentation("Memoryviews cannot be pickled.")]
+        public object __reduce__(CodeContext context) => throw CannotPickle();
 
         [Documentation("Iterate over the items (one dimension) or the sub-views (more dimensions).")]
         public IEnumerator __iter__() => ((IEnumerable)this).GetEnumerator();
@@ -479,6 +550,12 @@ public static partial class NewBufferModule
         /// <summary>Always set once construction succeeded (a finalizer may see a half-built object).</summary>
         private ViewHandle Handle => _handle!;
 
+        WeakRefTracker? IWeakReferenceable.GetWeakRef() => _tracker;
+
+        bool IWeakReferenceable.SetWeakRef(WeakRefTracker value) => Interlocked.CompareExchange(ref _tracker, value, null) == null;
+
+        void IWeakReferenceable.SetFinalizer(WeakRefTracker value) => _tracker = value;
+
         /// <summary>The view's geometry, or CPython's ValueError once released. Memory access needs <see cref="Use{T}"/> or Handle.Enter.</summary>
         internal ArrayView Live() => !Handle.IsReleased
             ? Handle.View
@@ -503,6 +580,9 @@ public static partial class NewBufferModule
         private static ViewHandle Register(ManagedBuffer buffer, ArrayView view) => new(buffer, view);
 
         private MemoryViewObject Derive(ArrayView view) => new(Handle.Buffer, view);
+
+        private Exception CannotPickle() => PythonErrors.TypeError($"cannot pickle '{PythonErrors.TypeName(this)}' object");
+
 
         private IEnumerator Iterate(long length)
         {

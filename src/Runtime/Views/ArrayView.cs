@@ -70,9 +70,39 @@ public sealed class ArrayView
         return new ArrayView(verified.Buf, verified.Layout, verified.Format ?? "B", verified.ReadOnly);
     }
 
-    /// <summary>The item format, or NotImplemented "memoryview: unsupported format ..." when it cannot be read.</summary>
-    public StructFormat RequireItemFormat() =>
-        ItemFormat ?? ThrowHelper.Throw<StructFormat>(BufferErrorKind.NotImplemented, $"memoryview: unsupported format {Format}");
+    /// <summary>The item format, or CPython's NotImplementedError when it cannot be read: "memoryview: format u not
+    /// supported" for one character (unpack_single's words), "memoryview: unsupported format ..." otherwise (adjust_fmt's).</summary>
+    public StructFormat RequireItemFormat()
+    {
+        if (ItemFormat is { } format)
+        {
+            return format;
+        }
+
+        string bare = Format.StartsWith('@') ? Format[1..] : Format;
+        return ThrowHelper.Throw<StructFormat>(
+            BufferErrorKind.NotImplemented,
+            bare.Length == 1 ? $"memoryview: format {bare} not supported" : $"memoryview: unsupported format {Format}");
+    }
+
+    /// <summary><c>len()</c>: the length of the first dimension, or CPython's TypeError for a 0-d view.</summary>
+    public long Length() =>
+        Layout.NDim > 0 ? Layout.Shape[0] : ThrowHelper.Throw<long>(BufferErrorKind.Type, "0-dim memory has no length");
+
+    /// <summary>CPython's memory_hash rules before hashing: a read-only view of bytes ('B', 'b' or 'c', native, one character).</summary>
+    /// <exception cref="BufferException">Writable, or another format (Kind Value, CPython's messages).</exception>
+    public void CheckHashable()
+    {
+        if (!ReadOnly)
+        {
+            ThrowHelper.ThrowValue("cannot hash writable memoryview object");
+        }
+
+        if (!IsByteFormat(Format))
+        {
+            ThrowHelper.ThrowValue("memoryview: hashing is restricted to formats 'B', 'b' or 'c'");
+        }
+    }
 
     /// <summary>The same view, read-only.</summary>
     public ArrayView AsReadOnly() => ReadOnly ? this : new ArrayView(Buf, Layout, Format, true);
@@ -246,8 +276,7 @@ public sealed class ArrayView
             ThrowHelper.ThrowValue("memoryview: destination format must be a native single character format prefixed with an optional '@'");
         }
 
-        bool sourceIsBytes = ItemFormat is { IsNativeSingleCharacter: true } source && IsByteFormat(source);
-        if (!sourceIsBytes && !IsByteFormat(destination))
+        if (!IsByteFormat(Format) && !IsByteFormat(destination.Text))
         {
             ThrowHelper.ThrowType("memoryview: cannot cast between two non-byte formats");
         }
@@ -427,7 +456,8 @@ public sealed class ArrayView
         return (long)total;
     }
 
-    private static bool IsByteFormat(StructFormat format) => format.Single?.Code is 'b' or 'B' or 'c';
+    /// <summary>CPython's IS_BYTE_FORMAT of get_native_fmtchar: 'b', 'B' or 'c', alone or after '@'.</summary>
+    private static bool IsByteFormat(string format) => format is "b" or "B" or "c" or "@b" or "@B" or "@c";
 
     private bool HasZeroInShapeOrStrides()
     {

@@ -166,6 +166,21 @@ public sealed class ViewHandle
         /// <summary>The view to operate on.</summary>
         public ArrayView View => _handle!.View;
 
+        /// <summary>True once the view was released while this operation ran (by code it called, or another thread);
+        /// the memory stays valid until the operation ends, but the operation should not use it.</summary>
+        public bool IsReleased => _handle!.IsReleased;
+
+        /// <summary>Fails with CPython's ValueError when the view was released while this operation ran: an
+        /// operation checks again after converting its arguments (CPython's CHECK_RELEASED_AGAIN, gh-92888).</summary>
+        /// <exception cref="BufferException">The view was released (Kind Value).</exception>
+        public void ThrowIfReleased()
+        {
+            if (IsReleased)
+            {
+                ThrowReleased();
+            }
+        }
+
         /// <summary>Ends the operation.</summary>
         public void Dispose() => _handle?.Exit();
     }

@@ -101,6 +101,54 @@ public class ArrayViewTests
         Assert.That((e!.Kind, e.Message), Is.EqualTo((BufferErrorKind.Type, "cannot index 1-dimension view with 2-element tuple")));
     }
 
+    [TestCase("u", "memoryview: format u not supported")]
+    [TestCase("@u", "memoryview: format u not supported")]
+    [TestCase("<i", null)]
+    [TestCase("T{i}", "memoryview: unsupported format T{i}")]
+    public void RequireItemFormat_CPythonsWordsForWhatItCannotRead(string format, string? message)
+    {
+        var view = new ArrayView(new ManagedMemoryBlock(new byte[4]).At(0), ViewLayout.Contiguous(4, [1]), format, false);
+
+        if (message is null)
+        {
+            Assert.That(view.RequireItemFormat().Text, Is.EqualTo(format));
+            return;
+        }
+
+        var e = Assert.Throws<BufferException>(() => view.RequireItemFormat());
+        Assert.That((e!.Kind, e.Message), Is.EqualTo((BufferErrorKind.NotImplemented, message)));
+    }
+
+    [TestCase("B", false, null)]
+    [TestCase("@c", false, null)]
+    [TestCase("B", true, "cannot hash writable memoryview object")]
+    [TestCase("<B", false, "memoryview: hashing is restricted to formats 'B', 'b' or 'c'")]
+    [TestCase("h", false, "memoryview: hashing is restricted to formats 'B', 'b' or 'c'")]
+    public void CheckHashable_CPythonsRules(string format, bool writable, string? message)
+    {
+        var view = new ArrayView(new ManagedMemoryBlock(new byte[4]).At(0), ViewLayout.Contiguous(1, [4]), format, !writable);
+
+        if (message is null)
+        {
+            Assert.DoesNotThrow(view.CheckHashable);
+            return;
+        }
+
+        var e = Assert.Throws<BufferException>(view.CheckHashable);
+        Assert.That((e!.Kind, e.Message), Is.EqualTo((BufferErrorKind.Value, message)));
+    }
+
+    [Test]
+    public void Length_ZeroDim_TypeError()
+    {
+        ArrayView scalar = Bytes(1, 0, 0, 0).Cast("i", []);
+
+        var e = Assert.Throws<BufferException>(() => scalar.Length());
+
+        Assert.That((e!.Kind, e.Message), Is.EqualTo((BufferErrorKind.Type, "0-dim memory has no length")));
+        Assert.That(Bytes(1, 2, 3).Length(), Is.EqualTo(3));
+    }
+
     [Test]
     public void GetItem_UnparsableFormat_NotImplemented()
     {

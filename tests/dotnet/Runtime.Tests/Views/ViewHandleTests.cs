@@ -31,6 +31,22 @@ public class ViewHandleTests
     }
 
     [Test]
+    public void ThrowIfReleased_ReleasedDuringTheOperation_ValueErrorButMemoryKept()
+    {
+        (ViewHandle handle, TestExporter exporter) = Make();
+        ViewHandle.Operation operation = handle.Enter();
+        Assert.DoesNotThrow(operation.ThrowIfReleased);
+
+        handle.Release();
+
+        var error = Assert.Throws<BufferException>(operation.ThrowIfReleased);
+        Assert.That(error!.Message, Is.EqualTo("operation forbidden on released memoryview object"));
+        Assert.That(exporter.Releases, Is.EqualTo(0), "the export outlives the operation that is still inside");
+        operation.Dispose();
+        Assert.That(exporter.Releases, Is.EqualTo(1));
+    }
+
+    [Test]
     public void Release_WithExports_FailsAndKeepsTheView()
     {
         (ViewHandle handle, TestExporter exporter) = Make();
