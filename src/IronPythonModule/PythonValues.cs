@@ -130,6 +130,36 @@ internal static class PythonValues
         : n > int.MaxValue ? throw Overflow("buffer flags too large")
         : unchecked((int)n);
 
+    /// <summary>PyIndex_Check: ints and objects with <c>__index__</c>.</summary>
+    public static bool IsIndex(object? value) =>
+        value is int or BigInteger or bool
+        || (value is not null and not string and not double && PythonOps.TryGetBoundAttr(value, "__index__", out _));
+
+    /// <summary>_PyEval_SliceIndex: a slice bound read through <c>__index__</c> and clamped to the 64-bit
+    /// range (PyNumber_AsSsize_t with no exception); None is null where <paramref name="noneAllowed"/>.</summary>
+    public static long? ToSliceIndex(object? value, bool noneAllowed = true)
+    {
+        if (value is null && noneAllowed)
+        {
+            return null;
+        }
+
+        if (!IsIndex(value))
+        {
+            throw PythonErrors.TypeError(noneAllowed ? "slice indices must be integers or None or have an __index__ method"
+                : "slice indices must be integers or have an __index__ method");
+        }
+
+        return Index(value) switch
+        {
+            BigInteger big => big < long.MinValue ? long.MinValue : big > long.MaxValue ? long.MaxValue : (long)big,
+            object index => TryLong(index, out long n) ? n : long.MaxValue,
+        };
+    }
+
+    /// <summary>The arguments a <c>params</c> array received: IronPython passes a lone None in its place as a null array.</summary>
+    public static object?[] ParamsArguments(object?[]? rest) => rest ?? [null];
+
     /// <summary>PyNumber_Index: an int (Int32 or BigInteger); bools are ints.</summary>
     private static object Index(object? value) => value is bool b ? (b ? 1 : 0) : PythonOps.Index(value);
 

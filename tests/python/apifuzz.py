@@ -66,19 +66,11 @@ EXCLUDED = {
                ' (Buffer, BufferMixin), and instances of Python classes have none',
 }
 
-# Findings in memoryview's methods, which another change is reworking (memoryview fidelity and its
-# error boundary): reported to it rather than fixed here, and not counted as failures. Each entry:
+# Findings in code another change owns (none open today; the last three, in memoryview.index and the
+# params form of __getitem__/__setitem__, were fixed with issue #13): reported to it rather than fixed here,
+# and not counted as failures. Each entry:
 # (the member, a text of the outcome) -> what was reported.
-REPORTED = {
-    ('memoryview.index', 'too large or too small for an Int64'):
-        'memoryview.index reads start and stop as .NET longs (IronPython\'s binder message); CPython 3.14'
-        ' clamps them as slice indices (_PyEval_SliceIndexNotNone)',
-    ('memoryview.__getitem__', 'Object reference not set'):
-        'memoryview.__getitem__(a, b, None): IronPython passes a lone None in the params position as a null'
-        ' array, which the key tuple spreads (NullReferenceException); the ndarray had the same (fixed: NDArgs.Rest)',
-    ('memoryview.__setitem__', 'Value cannot be null'):
-        'memoryview.__setitem__(a, b, c, None): the same null params array (ArgumentNullException)',
-}
+REPORTED = {}
 
 SPECIALS = ('__eq__', '__ne__', '__lt__', '__le__', '__gt__', '__ge__', '__hash__', '__len__', '__iter__',
             '__contains__', '__getitem__', '__setitem__', '__delitem__', '__buffer__', '__release_buffer__',

@@ -13,14 +13,6 @@ namespace NewBuffer.IronPython.TestBuffer;
 
 internal static class NDArgs
 {
-    /// <summary>True for what PyIndex_Check accepts: ints and objects with __index__.</summary>
-    public static bool IsIndex(object? value) =>
-        value is int or BigInteger or bool
-        || (value is not null and not string and not double && PythonOps.TryGetBoundAttr(value, "__index__", out _));
-
-    /// <summary>The arguments a <c>params</c> array received: IronPython passes a lone None in its place as a null array.</summary>
-    public static object?[] Rest(object?[]? rest) => rest ?? [null];
-
     /// <summary>CHECK_LIST_OR_TUPLE: the items of a list or tuple, or TypeError naming <paramref name="name"/>.</summary>
     public static IList<object?> ListOrTuple(object? value, string name) => value switch
     {
@@ -55,7 +47,7 @@ internal static class NDArgs
     /// <summary>PySlice_Unpack + PySlice_AdjustIndices: (start, stop, step, slicelength) of <paramref name="slice"/> over <paramref name="length"/>.</summary>
     public static (long Start, long Stop, long Step, long Length) Resolve(Slice slice, long length)
     {
-        long count = Slicing.Adjust(length, KeyParser.Bound(slice.start), KeyParser.Bound(slice.stop), KeyParser.Bound(slice.step), out long start, out long stop, out long step);
+        long count = Slicing.Adjust(length, PythonValues.ToSliceIndex(slice.start), PythonValues.ToSliceIndex(slice.stop), PythonValues.ToSliceIndex(slice.step), out long start, out long stop, out long step);
         return (start, stop, step, count);
     }
 

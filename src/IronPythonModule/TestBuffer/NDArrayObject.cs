@@ -263,11 +263,11 @@ public static partial class TestBufferModule
 
         // IronPython binds nd[a, b] as __getitem__(a, b) rather than passing the tuple.
         public object? __getitem__(CodeContext context, object? first, object? second, params object?[]? rest) =>
-            __getitem__(context, PythonOps.MakeTuple([first!, second!, .. NDArgs.Rest(rest)!]));
+            __getitem__(context, PythonOps.MakeTuple([first!, second!, .. PythonValues.ParamsArguments(rest)!]));
 
         public void __setitem__(CodeContext context, object? first, object? second, object? third, params object?[]? rest)
         {
-            object?[] all = [first, second, third, .. NDArgs.Rest(rest)];
+            object?[] all = [first, second, third, .. PythonValues.ParamsArguments(rest)];
             __setitem__(context, PythonOps.MakeTuple(all[..^1]!), all[^1]);
         }
 
@@ -506,7 +506,7 @@ public static partial class TestBufferModule
                 };
             }
 
-            if (NDArgs.IsIndex(key))
+            if (PythonValues.IsIndex(key))
             {
                 return Item(PythonValues.ToSsize(key));
             }
@@ -562,7 +562,7 @@ public static partial class TestBufferModule
                 return;
             }
 
-            if (dest.NDim == 1 && NDArgs.IsIndex(key))
+            if (dest.NDim == 1 && PythonValues.IsIndex(key))
             {
                 PackAt(Head.PointerAt(PythonValues.ToSsize(key)), dest, value);
                 return;

@@ -29,7 +29,7 @@ internal static class KeyParser
                 return new Selection(null, ApplySlice(view, 0, slice));
             case PythonTuple tuple:
                 return SelectTuple(view, tuple, assignment);
-            case var _ when IsIndex(key):
+            case var _ when PythonValues.IsIndex(key):
                 RequireDimensions(ndim);
                 long index = Index(key);
                 return ndim == 1 ? new Selection([index], null) : new Selection(null, view.Take(0, index));
@@ -53,7 +53,7 @@ internal static class KeyParser
             foreach (object? part in tuple)
             {
                 onlySlices &= part is Slice;
-                onlyIndices &= IsIndex(part);
+                onlyIndices &= PythonValues.IsIndex(part);
             }
 
             if (onlySlices)
@@ -71,7 +71,7 @@ internal static class KeyParser
         bool allIndices = true;
         foreach (object? part in tuple)
         {
-            allIndices &= IsIndex(part);
+            allIndices &= PythonValues.IsIndex(part);
         }
 
         if (allIndices && tuple.Count == ndim)
@@ -93,7 +93,7 @@ internal static class KeyParser
             {
                 result = ApplySlice(result, dim++, slice);
             }
-            else if (IsIndex(part))
+            else if (PythonValues.IsIndex(part))
             {
                 result = result.Take(dim, Index(part));
             }
@@ -110,28 +110,12 @@ internal static class KeyParser
     {
         long count = Slicing.Adjust(
             view.Layout.Shape[dim],
-            Bound(slice.start),
-            Bound(slice.stop),
-            Bound(slice.step),
+            PythonValues.ToSliceIndex(slice.start),
+            PythonValues.ToSliceIndex(slice.stop),
+            PythonValues.ToSliceIndex(slice.step),
             out long first,
             out long step);
         return view.Slice(dim, first, count, step);
-    }
-
-    /// <summary>A slice bound as PySlice_Unpack reads it: None is null, huge ints clamp.</summary>
-    internal static long? Bound(object? value)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (value is BigInteger big)
-        {
-            return big < long.MinValue ? long.MinValue : big > long.MaxValue ? long.MaxValue : (long)big;
-        }
-
-        return PythonValues.ToLong(value, "slice indices");
     }
 
     /// <summary>An index key as CPython's PyNumber_AsSsize_t(key, PyExc_IndexError): too large is IndexError.</summary>
@@ -153,6 +137,4 @@ internal static class KeyParser
         }
     }
 
-    private static bool IsIndex(object? value) =>
-        value is int or BigInteger or bool || (value is not null && value is not string && global::IronPython.Runtime.Operations.PythonOps.TryGetBoundAttr(value, "__index__", out _));
 }

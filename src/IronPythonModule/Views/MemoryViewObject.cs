@@ -299,11 +299,11 @@ public static partial class NewBufferModule
 
         // IronPython binds m[a, b] as __getitem__(a, b) rather than passing the tuple.
         public object? __getitem__(CodeContext context, object? first, object? second, params object?[] rest) =>
-            __getitem__(context, PythonOps.MakeTuple([first!, second!, .. rest!]));
+            __getitem__(context, PythonOps.MakeTuple([first!, second!, .. PythonValues.ParamsArguments(rest)!]));
 
         public void __setitem__(CodeContext context, object? first, object? second, object? third, params object?[] rest)
         {
-            object?[] all = [first, second, third, .. rest];
+            object?[] all = [first, second, third, .. PythonValues.ParamsArguments(rest)];
             __setitem__(context, PythonOps.MakeTuple(all[..^1]!), all[^1]);
         }
 
@@ -447,7 +447,10 @@ public static partial class NewBufferModule
         }
 
         [Documentation("Memoryviews cannot be pickled.")]
-        public object __reduce_ex__(CodeContext context, object? protocol) => throw CannotPickle();
+        public object __reduce_ex__(CodeContext context, object? protocol) =>
+            throw (PythonValues.ToClinicInt(protocol) < 2 ? CannotPickle()
+                // object.__reduce_ex__ words protocols 2+ (copyreg.__newobj__'s path) differently from copyreg._reduce_ex.
+                : PythonErrors.TypeError($"cannot pickle {PythonErrors.TypeName(this)} objects"));
 
         [Documentation("Memoryviews cannot be pickled.")]
         public object __reduce__(CodeContext context) => throw CannotPickle();
@@ -474,11 +477,14 @@ public static partial class NewBufferModule
         }
 
         [Documentation("index(value, start=0, stop=sys.maxsize)\n\nReturn the index of the first occurrence of a value.")]
-        public object index(CodeContext context, object? value, long start = 0, long stop = long.MaxValue)
+        public object index(CodeContext context, object? value, [Optional] object? start, [Optional] object? stop)
         {
+            // Argument Clinic's slice_index(accept={int}): __index__, clamped; converted before the view is read.
+            long first = start is System.Reflection.Missing ? 0 : PythonValues.ToSliceIndex(start, noneAllowed: false)!.Value;
+            long last = stop is System.Reflection.Missing ? long.MaxValue : PythonValues.ToSliceIndex(stop, noneAllowed: false)!.Value;
             long length = LengthForScan("invalid lookup on 0-dim memory");
-            long first = start < 0 ? Math.Max(start + length, 0) : start;
-            long last = stop < 0 ? Math.Max(stop + length, 0) : Math.Min(stop, length);
+            first = first < 0 ? Math.Max(first + length, 0) : first;
+            last = last < 0 ? Math.Max(last + length, 0) : Math.Min(last, length);
             (long found, long count) = Scan(context, value, first, last, all: false);
             return count > 0 ? PythonValues.ToPython(found) : throw PythonErrors.ValueError("memoryview.index(x): x not found");
         }
@@ -582,7 +588,6 @@ public static partial class NewBufferModule
         private MemoryViewObject Derive(ArrayView view) => new(Handle.Buffer, view);
 
         private Exception CannotPickle() => PythonErrors.TypeError($"cannot pickle '{PythonErrors.TypeName(this)}' object");
-
 
         private IEnumerator Iterate(long length)
         {
