@@ -35,6 +35,16 @@ public class ClrExportTests
     }
 
     [Test]
+    public void Array_HalfAndChar_HalfFloatsAndUtf16CodeUnits()
+    {
+        using BufferLease halves = BufferLease.Acquire(ClrExport.Create(new[] { (Half)1.5, (Half)(-2) }));
+        using BufferLease chars = BufferLease.Acquire(ClrExport.Create("hé".ToCharArray()));
+
+        Assert.That((halves.Format, halves.Read<Half>(1)), Is.EqualTo(("e", (Half)(-2))));
+        Assert.That((chars.Format, chars.Read<ushort>(1), chars.Read<char>(1)), Is.EqualTo(("H", (ushort)0xE9, 'é')));
+    }
+
+    [Test]
     public void Array_TwoDimensions_RowMajorShapeAndStrides_WritesLandInTheArray()
     {
         var data = new int[2, 3];
