@@ -52,6 +52,14 @@ def main(out_dir, target):
     for r in ipy:
         if r['workload'].startswith('bytes(x)'):
             lines.append('| %s %s | %s | %s |' % (r['workload'], r['impl'], ms(r['median_s']), ratio(r['median_s'], base[0]['median_s'] if base else None)))
+    dotnet = [r for r in ipy if r['workload'].startswith('.NET ')]
+    if dotnet:
+        lines += ['', '## .NET memory (`newbuffer.memoryview(double[])` against the same doubles in a bytearray)', '',
+                  '| workload | double[] | bytearray | ratio |', '|---|---:|---:|---:|']
+        for w in sorted({r['workload'] for r in dotnet}):
+            ours = medians.get((w, 'ipy', 'double[]'))
+            base = medians.get((w, 'ipy', 'bytearray'))
+            lines.append('| %s | %s | %s | %s |' % (w, ms(ours), ms(base), ratio(ours, base)))
     alloc = [r for r in ipy if 'allocated_bytes' in r]
     for r in alloc:
         lines += ['', '%s allocated %d bytes (%.1f KiB) in total: casting copies no data.' % (r['workload'], r['allocated_bytes'], r['allocated_bytes'] / 1024.0)]

@@ -127,3 +127,20 @@ if newbuffer:
     count = 1000000 // SCALE // 4
     for impl, obj in (('bytearray', payload), ('__buffer__', Delegating()), ('__getbuffer__', GetBuffer()), ('BufferMixin', Mixin())):
         report('bytes(x) x%d' % count, impl, median_time(lambda: [bytes(obj) for _ in range(count)], runs=3), runs=3)
+
+# .NET memory read zero-copy: a 1M-element double[] through newbuffer.memoryview against the same
+# doubles in a bytearray cast to 'd' (the baseline), with tolist() and tobytes().
+if newbuffer:
+    try:
+        import clr
+        from System import Array, Double
+    except ImportError:
+        Array = None
+    if Array is not None:
+        count = 1000000 // SCALE
+        dotnet = Array.CreateInstance(Double, count)
+        same = bytearray(struct.pack('d', 0.0) * count)
+        for label, make in (('double[]', lambda: newbuffer.memoryview(dotnet)), ('bytearray', lambda: newbuffer.memoryview(same).cast('d'))):
+            m = make()
+            report('.NET tolist() 1M float64', label, median_time(m.tolist))
+            report('.NET tobytes() 1M float64', label, median_time(m.tobytes))

@@ -6,7 +6,8 @@
 //   3. __getbuffer__ on the type        - returns a memoryview; __releasebuffer__ gets it back
 //   4. __buffer__ on the type           - returns any exporter (PEP 688); __release_buffer__ gets it back
 //   5. IronPython's native exporters     - bytes, bytearray, array, mmap, memoryview, ctypes...
-//   6. byte[] / Memory<byte>             - .NET memory handed in directly
+//   6. .NET memory handed in directly    - arrays of primitives (any rank), Memory<T>, ReadOnlyMemory<T>,
+//                                          ArraySegment<T>, SafeBuffer, MemoryMappedViewAccessor (NewBuffer.Clr.ClrExport)
 // Python-level definitions (2-4) win over an inherited native buffer, as in CPython 3.12 where a
 // Python subclass of bytearray that defines __buffer__ exports through it.
 namespace NewBuffer.IronPython.Exporters;

@@ -6,6 +6,7 @@ using IronPython.Runtime;
 using IronPython.Runtime.Operations;
 using IronPython.Runtime.Types;
 using MemoryViewObject = NewBuffer.IronPython.NewBufferModule.MemoryViewObject;
+using NewBuffer.Clr;
 using NewBuffer.Protocol;
 using static NewBuffer.IronPython.NewBufferModule;
 using IronPythonBuffers = IronPython.Runtime.IBufferProtocol;
@@ -27,7 +28,7 @@ internal static class ExporterDispatch
         ExportStyle.GetBufferMethod => new GetBufferMethodExporter(context, obj!, slots!),
         ExportStyle.Delegating => new DelegatingExporter(context, obj!, slots!),
         ExportStyle.Native => new NativeExporter((IronPythonBuffers)obj!),
-        ExportStyle.DotNetMemory => new DotNetMemoryExporter(obj!),
+        ExportStyle.DotNetMemory => ClrExport.TryCreate(obj),
         _ => null,
     };
 
@@ -62,14 +63,15 @@ internal static class ExporterDispatch
         return obj switch
         {
             IronPythonBuffers => ExportStyle.Native,
-            byte[] or Memory<byte> or ReadOnlyMemory<byte> => ExportStyle.DotNetMemory,
+            _ when ClrExport.IsExportable(obj) => ExportStyle.DotNetMemory,
             _ => ExportStyle.None,
         };
     }
 
     /// <summary>An exporter for <paramref name="obj"/>, or CPython's TypeError for an object without a buffer.</summary>
     public static IBufferExporter Create(CodeContext context, object? obj, string who) =>
-        TryCreate(context, obj) ?? throw PythonErrors.TypeError($"{who}a bytes-like object is required, not '{PythonErrors.TypeName(obj)}'");
+        TryCreate(context, obj) ?? throw PythonErrors.TypeError(ClrExport.Refusal(obj) is { } why ? $"{who}{why}"
+            : $"{who}a bytes-like object is required, not '{PythonErrors.TypeName(obj)}'");
 
     /// <summary>Calls a release method found on the type (<see cref="ExportSlots.ReleaseMethod"/>), if any;
     /// its errors are reported as unraisable, never raised, as in PEP 688.</summary>

@@ -37,6 +37,9 @@ public abstract class MemoryBlock
         }
     }
 
+    /// <summary>Whether <see cref="Address"/> was ever taken, so the block is registered.</summary>
+    public bool HasAddress => Volatile.Read(ref _address) != 0;
+
     /// <summary>The real address of the first byte, fixed from the first call on (managed memory pins itself).</summary>
     internal abstract long FixedAddress { get; }
 
