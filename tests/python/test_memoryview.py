@@ -361,7 +361,10 @@ class Methods(unittest.TestCase):
     def test_argument_errors_are_worded_as_cpython(self):
         for call, message in ((lambda: mv(), r"^memoryview\(\) missing required argument 'object' \(pos 1\)$"),
                               (lambda: mv(obj=b'a'), r"^memoryview\(\) missing required argument 'object' \(pos 1\)$"),
-                              (lambda: mv(b'a', b'b'), r"^memoryview\(\) takes at most 1 argument \(2 given\)$")):
+                              (lambda: mv(b'a', b'b'), r"^memoryview\(\) takes at most 1 argument \(2 given\)$"),
+                              (lambda: mv(b'a', object=b'b'), r"^memoryview\(\) takes at most 1 argument \(2 given\)$"),
+                              (lambda: mv(b'a', foo=1), r"^memoryview\(\) takes at most 1 argument \(2 given\)$"),
+                              (lambda: mv(foo=1), r"^memoryview\(\) missing required argument 'object' \(pos 1\)$")):
             with self.assertRaisesRegex(TypeError, message):
                 call()
         self.assertEqual(mv(object=b'a').tolist(), [97])

@@ -95,35 +95,24 @@ public static partial class NewBufferModule
             _handle = Register(buffer, view);
         }
 
-        /// <summary>memoryview(object): the one argument, positional or by name, with Argument Clinic's messages;
-        /// <paramref name="exact"/> also refuses what a Python subclass may pass on to its __init__.</summary>
+        /// <summary>memoryview(object): the one argument, positional or by name, with Argument Clinic's messages (which
+        /// count every argument before naming any); <paramref name="exact"/> also refuses what a Python subclass may pass
+        /// on to its __init__, where the positional argument wins.</summary>
         private static object? ObjectArgument(IDictionary<string, object?> keywords, object?[] args, bool exact)
         {
-            bool named = keywords.TryGetValue("object", out object? byName);
-            if (args.Length > 0 && named)
+            int given = args.Length + keywords.Count;
+            if (exact && given > 1)
             {
-                throw PythonErrors.TypeError("argument for memoryview() given by name ('object') and position (1)");
+                throw PythonErrors.TypeError($"memoryview() takes at most 1 argument ({given} given)");
             }
 
-            if (args.Length == 0 && !named)
+            if (args.Length > 0)
             {
-                throw PythonErrors.TypeError("memoryview() missing required argument 'object' (pos 1)");
+                return args[0];
             }
 
-            if (exact && args.Length + keywords.Count > 1)
-            {
-                foreach (string name in keywords.Keys)
-                {
-                    if (name != "object")
-                    {
-                        throw PythonErrors.TypeError($"memoryview() got an unexpected keyword argument '{name}'");
-                    }
-                }
-
-                throw PythonErrors.TypeError($"memoryview() takes at most 1 argument ({args.Length + keywords.Count} given)");
-            }
-
-            return args.Length > 0 ? args[0] : byName;
+            return keywords.TryGetValue("object", out object? byName) ? byName
+                : throw PythonErrors.TypeError("memoryview() missing required argument 'object' (pos 1)");
         }
 
         /// <summary>A memoryview over a view nobody exports (C's <c>PyMemoryView_FromBuffer</c>): <paramref name="view"/> is
