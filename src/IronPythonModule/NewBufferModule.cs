@@ -282,7 +282,7 @@ public static partial class NewBufferModule
 
     /// <summary>cls[item] as a generic alias (PEP 585's __class_getitem__).</summary>
     internal static object GenericAlias(CodeContext context, PythonType cls, object? item) =>
-        PythonCalls.Call(context, context.LanguageContext.GetModuleState(GenericAliasKey), cls, item)!;
+        PythonCalls.Call(context, ModuleState(context, GenericAliasKey) ?? throw PythonErrors.TypeError("memoryview[...] needs newbuffer imported in this runtime"), cls, item)!;
 
     /// <summary>The module context of the runtime <paramref name="obj"/>'s class was defined in.</summary>
     internal static CodeContext ContextFor(object obj)

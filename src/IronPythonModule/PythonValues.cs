@@ -153,7 +153,7 @@ internal static class PythonValues
         return Index(value) switch
         {
             BigInteger big => big < long.MinValue ? long.MinValue : big > long.MaxValue ? long.MaxValue : (long)big,
-            object index => TryLong(index, out long n) ? n : long.MaxValue,
+            object index => System.Convert.ToInt64(index, System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 

@@ -8,7 +8,7 @@
 //     waits for them and they fail cleanly afterwards. A Span handed out by AsSpan is the caller's
 //     to stop using before Dispose, as with Memory<T>.Pin's handle: the lease cannot see it.
 // Element types are checked against the view's format with ClrElementFormats (a double lease needs
-// 'd'; byte reads any format's bytes).
+// 'd'; byte reads the items of any one-byte format).
 using System;
 using System.Runtime.InteropServices;
 using NewBuffer.Format;
@@ -117,13 +117,18 @@ public sealed class BufferLease : IDisposable
 
         // Same kind and size in this machine's byte order: a long reads 'q', and 'l' or 'n' where they are 8 bytes.
         FormatCode? item = view.ItemFormat?.Single;
-        FormatCode? wanted = ClrElementFormats.TryGet(typeof(T), out string? format, out _) ? FormatTable.Find(format[0], FormatMode.Native) : null;
-        if (item is null || wanted is null || item.Kind != wanted.Kind || item.Size != wanted.Size
-            || view.ItemFormat!.LittleEndian != BitConverter.IsLittleEndian)
+        if (item is null || item.Kind != ItemKind<T>.Kind || item.Size != sizeof(T) || view.ItemFormat!.LittleEndian != BitConverter.IsLittleEndian)
         {
             ThrowHelper.Throw(BufferErrorKind.Type, $"buffer: items of format '{view.Format}' are not {typeof(T).Name}");
         }
 
         return sizeof(T);
+    }
+
+    /// <summary>The kind of value a <typeparamref name="T"/> holds, looked up once per type (Read runs per item); null for a type with no format.</summary>
+    private static class ItemKind<T>
+    {
+        public static readonly FormatValueKind? Kind = ClrElementFormats.TryGet(typeof(T), out string? format, out _)
+            ? FormatTable.Find(format[0], FormatMode.Native)!.Kind : null;
     }
 }

@@ -24,6 +24,7 @@ namespace NewBuffer.Clr;
 public static class ClrExport
 {
     private static readonly ConcurrentDictionary<Type, Func<object, IBufferExporter>?> s_memoryFactories = new();
+    private static readonly ConcurrentDictionary<Type, string> s_typeNames = new();
 
     /// <summary>An exporter over <paramref name="source"/>'s own memory, or null when it has none newbuffer can export.</summary>
     public static IBufferExporter? TryCreate(object? source) => source switch
@@ -37,14 +38,9 @@ public static class ClrExport
         _ => null,
     };
 
-    /// <summary>Whether <see cref="TryCreate"/> answers an exporter for <paramref name="source"/>, without making one.</summary>
-    public static bool IsExportable(object? source) => source switch
-    {
-        null => false,
-        IBufferExporter or SafeBuffer or MemoryMappedViewAccessor => true,
-        Array array => ClrElementFormats.TryGet(array.GetType().GetElementType()!, out _, out _),
-        _ => source.GetType().IsGenericType && MemoryFactory(source.GetType()) is not null,
-    };
+    /// <summary>Whether <see cref="TryCreate"/> answers an exporter for <paramref name="source"/> (it decides; the exporter
+    /// it makes here is one small object and holds nothing).</summary>
+    public static bool IsExportable(object? source) => TryCreate(source) is not null;
 
     /// <summary>An exporter over <paramref name="source"/>'s own memory.</summary>
     /// <exception cref="ArgumentException">The object has no memory newbuffer can export (the message says why).</exception>
@@ -76,10 +72,11 @@ public static class ClrExport
     public static NativeBlockExport FromPointer(nint pointer, long length, object? owner, bool readOnly = false, string format = "B") =>
         new(pointer, length, owner, readOnly, format);
 
-    /// <summary>The display name of a .NET type in messages: <c>Int32[,]</c>, <c>Memory&lt;Double&gt;</c>.</summary>
-    internal static string TypeName(Type type) => type.IsGenericType
+    /// <summary>The display name of a .NET type in messages: <c>Int32[,]</c>, <c>Memory&lt;Double&gt;</c>; made once per type,
+    /// since every request passes it to the answer as its messages' prefix.</summary>
+    internal static string TypeName(Type type) => s_typeNames.GetOrAdd(type, static type => type.IsGenericType
         ? $"{type.Name[..type.Name.IndexOf('`')]}<{string.Join(", ", Array.ConvertAll(type.GetGenericArguments(), TypeName))}>"
-        : type.Name;
+        : type.Name);
 
     private static bool IsMemoryType(Type definition) =>
         definition == typeof(Memory<>) || definition == typeof(ReadOnlyMemory<>) || definition == typeof(ArraySegment<>);

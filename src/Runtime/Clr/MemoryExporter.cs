@@ -11,18 +11,18 @@ namespace NewBuffer.Clr;
 internal sealed class MemoryExporter<T> : IBufferExporter
     where T : unmanaged
 {
+    private static readonly string s_format = ClrElementFormats.TryGet(typeof(T), out string? format, out _) ? format
+        : throw new NotSupportedException($"{typeof(T).Name} has no struct format");
+
     private readonly object _source;
     private readonly Memory<T> _memory;
     private readonly bool _readOnly;
-    private readonly string _format;
 
     private MemoryExporter(object source, Memory<T> memory, bool readOnly)
     {
         _source = source;
         _memory = memory;
         _readOnly = readOnly;
-        ClrElementFormats.TryGet(typeof(T), out string? format, out _);
-        _format = format!;
     }
 
     /// <summary>The exporter for a boxed Memory&lt;T&gt;, ReadOnlyMemory&lt;T&gt; or ArraySegment&lt;T&gt; (ClrExport builds a delegate to this per T).</summary>
@@ -38,7 +38,7 @@ internal sealed class MemoryExporter<T> : IBufferExporter
     {
         System.Buffers.MemoryHandle handle = _memory.Pin();
         var pin = new PinnedBlock((nint)handle.Pointer, (long)_memory.Length * sizeof(T), _source, handle);
-        ClrExport.Answer(view, _source, pin, [_memory.Length], sizeof(T), _format, _readOnly, flags, ClrExport.TypeName(_source.GetType()));
+        ClrExport.Answer(view, _source, pin, [_memory.Length], sizeof(T), s_format, _readOnly, flags, ClrExport.TypeName(_source.GetType()));
     }
 
     public void ReleaseBuffer(BufferView view) => PinnedBlock.Of(view).Dispose();

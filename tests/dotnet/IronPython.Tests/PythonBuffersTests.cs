@@ -112,6 +112,18 @@ public class PythonBuffersTests
     }
 
     [Test]
+    public void MemoryView_InARuntimeThatNeverImportedNewbuffer_GenericAliasIsATypeError()
+    {
+        ScriptEngine engine = PythonEngines.Create(new StringWriter());
+        ScriptScope scope = engine.CreateScope();
+        scope.SetVariable("m", PythonBuffers.MemoryView(new byte[2]));
+
+        Assert.That(engine.Execute<string>("m.tolist() and type(m).__name__", scope), Is.EqualTo("memoryview"));
+        var error = Assert.Throws<TypeErrorException>(() => engine.Execute("type(m).__class_getitem__(int)", scope));
+        Assert.That(error!.Message, Is.EqualTo("memoryview[...] needs newbuffer imported in this runtime"));
+    }
+
+    [Test]
     public void Acquire_NoBuffer_PythonsTypeError()
     {
         var error = Assert.Throws<TypeErrorException>(() => PythonBuffers.Acquire(new object()));
