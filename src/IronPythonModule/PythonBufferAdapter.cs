@@ -7,8 +7,11 @@
 // memoryview also refuses strides or a start that are not multiples of the itemsize (and a 0-d view
 // with a shape), both valid in PEP 3118: such a read-only view is handed over as a copy too.
 //
-// Dispose releases the export exactly once (IronPython disposes every buffer it gets; the finalizer
-// covers one dropped without a Dispose); an export that cannot be handed over is released at once.
+// Dispose releases the export exactly once; an export that cannot be handed over is released at once.
+// There is no finalizer, on purpose: every IronPython consumer disposes the buffer it got (a `using`
+// around the request, or IronPython's memoryview, whose own finalizer disposes it), and a finalizable
+// object per request cost more than the rest of a small request (finalization-queue registration,
+// SuppressFinalize, finalizer-thread work); IronPython's own exporters have no finalizer either.
 // IronPython's sizes are 32-bit ints and an empty view may have no memory at all (a NULL buf), so
 // both are settled here, before IronPython asks.
 using System;
@@ -42,18 +45,6 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
         {
             _copy = ViewCopier.ToArray(view.Buf, _layout);
             _layout = ViewLayout.Contiguous(_layout.ItemSize, _layout.Shape);
-        }
-    }
-
-    ~PythonBufferAdapter()
-    {
-        try
-        {
-            Dispose();
-        }
-        catch (Exception)
-        {
-            // A finalizer must never throw.
         }
     }
 
@@ -142,7 +133,6 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            GC.SuppressFinalize(this);
             _export.Release();
         }
     }
