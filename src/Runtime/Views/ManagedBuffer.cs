@@ -3,6 +3,12 @@
 // is released exactly once, when the last of them goes. Registration after that point fails, so a
 // derived view can never outlive the export it reads. The count is one int changed by
 // compare-and-swap (no lock): Released once the last view went, and never counted again after that.
+//
+// Views dropped without a release never unregister; instead the managed buffer itself is the one
+// finalizable object per export (views hold it, nothing else does): once every view is unreachable,
+// so is it, and its finalizer releases the export. Views then need no finalizer of their own, so a
+// derived view (a cast, a slice) costs no finalization at all, as in CPython, where they are plain
+// reference-counted objects.
 using System.Threading;
 using NewBuffer.Protocol;
 
@@ -19,6 +25,24 @@ public sealed class ManagedBuffer
     public ManagedBuffer(BufferView export)
     {
         Export = export;
+    }
+
+    /// <summary>Releases the export of views that were all dropped without a release.</summary>
+    ~ManagedBuffer()
+    {
+        if (Interlocked.Exchange(ref _views, Released) == Released)
+        {
+            return;
+        }
+
+        try
+        {
+            Export.Release();
+        }
+        catch (System.Exception)
+        {
+            // A finalizer must never throw; the exporter's own release reports its errors.
+        }
     }
 
     /// <summary>The exporter's view, as acquired.</summary>
@@ -64,6 +88,7 @@ public sealed class ManagedBuffer
             {
                 if (next == Released)
                 {
+                    System.GC.SuppressFinalize(this);
                     Export.Release();
                 }
 

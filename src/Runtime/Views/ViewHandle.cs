@@ -22,10 +22,14 @@ public sealed class ViewHandle
 {
     private const int ReleasedBit = 1 << 30;
     private const int Closed = -1;
+    private const string ReleasedMessage = "operation forbidden on released memoryview object";
 
     private int _state;
     private int _exports;
-    private int _removed;
+
+    // Cleared when the registration is removed, so a released view that is still referenced does not
+    // keep the managed buffer (and through it the export of views dropped unreleased) reachable.
+    private ManagedBuffer? _buffer;
 
     /// <summary>Registers <paramref name="view"/> on <paramref name="buffer"/>.</summary>
     /// <exception cref="BufferException">The buffer's export was already released (Kind Value).</exception>
@@ -33,12 +37,13 @@ public sealed class ViewHandle
     {
         System.ArgumentNullException.ThrowIfNull(buffer);
         buffer.AddView();
-        Buffer = buffer;
+        _buffer = buffer;
         View = view;
     }
 
     /// <summary>The shared export this view is registered on.</summary>
-    public ManagedBuffer Buffer { get; }
+    /// <exception cref="BufferException">The view's registration was removed by its release (Kind Value).</exception>
+    public ManagedBuffer Buffer => Volatile.Read(ref _buffer) ?? ThrowHelper.Throw<ManagedBuffer>(BufferErrorKind.Value, ReleasedMessage);
 
     /// <summary>The view's geometry and format; reading its memory needs <see cref="Enter"/>.</summary>
     public ArrayView View { get; }
@@ -152,15 +157,9 @@ public sealed class ViewHandle
         }
     }
 
-    private void Remove()
-    {
-        if (Interlocked.Exchange(ref _removed, 1) == 0)
-        {
-            Buffer.RemoveView();
-        }
-    }
+    private void Remove() => Interlocked.Exchange(ref _buffer, null)?.RemoveView();
 
-    private static void ThrowReleased() => ThrowHelper.ThrowValue("operation forbidden on released memoryview object");
+    private static void ThrowReleased() => ThrowHelper.ThrowValue(ReleasedMessage);
 
     /// <summary>An operation in progress on a view's memory; the view's registration outlives it.</summary>
     public readonly struct Operation : System.IDisposable
