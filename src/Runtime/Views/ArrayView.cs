@@ -11,6 +11,7 @@
 // answers to requests are vouched for, so consumers do not verify them again. One built by hand with
 // the public constructor is not.
 using System;
+using System.Threading;
 using NewBuffer.Format;
 using NewBuffer.Geometry;
 using NewBuffer.Memory;
@@ -23,6 +24,7 @@ namespace NewBuffer.Views;
 public sealed class ArrayView
 {
     private readonly bool _trusted;
+    private CastMemo? _lastCast;
     private StructFormat? _itemFormat;
     private bool _itemFormatParsed;
 
@@ -259,9 +261,27 @@ public sealed class ArrayView
     /// <summary>The view reinterpreted with another format and shape (<c>memoryview.cast</c>, CPython's rules and messages).</summary>
     /// <param name="format">The destination format: one native character, optionally after '@'.</param>
     /// <param name="shape">The new shape, or null for one dimension.</param>
+    /// <remarks>A one-dimensional cast is kept (views are immutable, so the same format gives the same view):
+    /// a chain such as <c>m.cast('B').cast('d')</c> repeated parses and allocates nothing after its first run.</remarks>
     public ArrayView Cast(string format, long[]? shape)
     {
         ArgumentNullException.ThrowIfNull(format);
+        if (shape is null && Volatile.Read(ref _lastCast) is { } memo && memo.Format == format)
+        {
+            return memo.View;
+        }
+
+        ArrayView result = CastUncached(format, shape);
+        if (shape is null)
+        {
+            Volatile.Write(ref _lastCast, new CastMemo(format, result));
+        }
+
+        return result;
+    }
+
+    private ArrayView CastUncached(string format, long[]? shape)
+    {
         if (!Flags.IsCContiguous)
         {
             ThrowHelper.ThrowType("memoryview: casts are restricted to C-contiguous views");
@@ -499,6 +519,8 @@ public sealed class ArrayView
 
         return false;
     }
+
+    private sealed record CastMemo(string Format, ArrayView View);
 
     private static long[] Remove(ReadOnlySpan<long> values, int at)
     {
