@@ -61,7 +61,7 @@ def main(out_dir, target):
                   '|---|---:|---:|---:|---:|---:|---:|']
         for r in requests:
             lines.append('| %s | %.2f | <= %.1f | %.0f ns | %.0f ns | %s | %s |' % (
-                r['workload'], r['ratio'], r['goal'], r['ours_ns'], r['base_ns'], alloc(r['ours_alloc']), alloc(r['base_alloc'])))
+                r['workload'], r['ratio'], r['goal'], r['ours_ns'], r['base_ns'], bytes_each(r['ours_alloc']), bytes_each(r['base_alloc'])))
     dotnet = [r for r in ipy if r['workload'].startswith('.NET ')]
     if dotnet:
         lines += ['', '## .NET memory (`newbuffer.memoryview(double[])` against the same doubles in a bytearray)', '',
@@ -86,7 +86,7 @@ def ms(v):
     return '%.2f ms' % (v * 1000) if v is not None else '-'
 
 
-def alloc(v):
+def bytes_each(v):
     return '%.0f B' % v if v is not None else '-'
 
 
