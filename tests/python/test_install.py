@@ -103,6 +103,22 @@ class InstallTests(unittest.TestCase):
         self.assertEqual(newbuffer.memoryview(Returns(b'b')).tobytes(), b'b')
         self.assertEqual(newbuffer.memoryview(NoFlags()).tobytes(), b'n')
 
+    def test_plain_class_consumers(self):
+        # PEP 688's idiom without a base class: newbuffer's consumers (its memoryview, struct after
+        # install()) take it; IronPython's own cannot (README, "Which IronPython consumers accept
+        # our exporters"), and say so as before.
+        import struct
+
+        class Plain:
+            def __buffer__(self, flags):
+                return newbuffer.memoryview(b'\x01\x00')
+
+        self.assertEqual(newbuffer.memoryview(Plain()).tobytes(), b'\x01\x00')
+        self.assertEqual(struct.unpack('<h', Plain()), (1,))
+        self.assertRaisesRegex(TypeError, "'Plain' object is not iterable", bytes, Plain())
+        self.assertRaisesRegex(TypeError, "'Plain' object is not iterable", bytearray().extend, Plain())
+        self.assertEqual(bytes(newbuffer.exporter(Plain)()), b'\x01\x00')
+
     def test_buffer_flags(self):
         self.assertIs(inspect.BufferFlags, newbuffer.BufferFlags)
         self.assertEqual(inspect.BufferFlags.FULL_RO, 284)
