@@ -18,6 +18,7 @@
 // Python subclass's override (that would call __buffer__ again). __release_buffer__ releases a
 // view __buffer__ made of this object, with CPython's checks.
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 using System.Reflection;
 using System.Reflection.Emit;
@@ -38,11 +39,11 @@ internal static class BuiltinBuffers
     /// <summary>Each IronPython buffer type and the class whose static methods it gains.</summary>
     private static readonly (Type Extends, Type Extension)[] s_extensions =
     [
-        (typeof(Bytes), typeof(BytesBufferMethods)),
-        (typeof(ByteArray), typeof(ByteArrayBufferMethods)),
-        (typeof(MemoryView), typeof(MemoryViewBufferMethods)),
-        (typeof(ArrayModule.array), typeof(ArrayBufferMethods)),
-        (typeof(CTypes.CData), typeof(CDataBufferMethods)),
+        (typeof(Bytes), typeof(PythonBufferMethods<Bytes>)),
+        (typeof(ByteArray), typeof(PythonBufferMethods<ByteArray>)),
+        (typeof(MemoryView), typeof(PythonBufferMethods<MemoryView>)),
+        (typeof(ArrayModule.array), typeof(PythonBufferMethods<ArrayModule.array>)),
+        (typeof(CTypes.CData), typeof(PythonBufferMethods<CTypes.CData>)),
     ];
 
     private static readonly Lazy<AssemblyBuilder> s_assembly = new(DefineAssembly);
@@ -150,52 +151,15 @@ internal static class BuiltinBuffers
         PythonErrors.TypeError($"newbuffer.install(): this IronPython ({typeof(PythonContext).Assembly.GetName().Version}) has no {member}; PEP 688 methods on builtin types need IronPython 3.4");
 }
 
-/// <summary>PEP 688 methods of <c>bytes</c>.</summary>
-public static class BytesBufferMethods
+/// <summary>PEP 688 methods of one of IronPython's buffer types (bytes, bytearray, memoryview,
+/// array.array, ctypes objects), as an extension of <typeparamref name="T"/>.</summary>
+[SuppressMessage("Design", "CA1000:Do not declare static members on generic types", Justification = "IronPython's binder calls them as members of T; no C# code names the generic type")]
+public static class PythonBufferMethods<T>
+    where T : IBufferProtocol
 {
     [Documentation("__buffer__(flags)\n\nReturn a buffer object that exposes the underlying memory of the object.")]
-    public static object __buffer__(CodeContext context, Bytes self, object? flags) => BuiltinBuffers.Export(context, self, flags);
+    public static object __buffer__(CodeContext context, T self, object? flags) => BuiltinBuffers.Export(context, self, flags);
 
     [Documentation("__release_buffer__(buffer)\n\nRelease the buffer object that exposes the underlying memory of the object.")]
-    public static void __release_buffer__(Bytes self, object? buffer) => BuiltinBuffers.Release(self, buffer);
-}
-
-/// <summary>PEP 688 methods of <c>bytearray</c>.</summary>
-public static class ByteArrayBufferMethods
-{
-    [Documentation("__buffer__(flags)\n\nReturn a buffer object that exposes the underlying memory of the object.")]
-    public static object __buffer__(CodeContext context, ByteArray self, object? flags) => BuiltinBuffers.Export(context, self, flags);
-
-    [Documentation("__release_buffer__(buffer)\n\nRelease the buffer object that exposes the underlying memory of the object.")]
-    public static void __release_buffer__(ByteArray self, object? buffer) => BuiltinBuffers.Release(self, buffer);
-}
-
-/// <summary>PEP 688 methods of IronPython's own <c>memoryview</c>.</summary>
-public static class MemoryViewBufferMethods
-{
-    [Documentation("__buffer__(flags)\n\nReturn a buffer object that exposes the underlying memory of the object.")]
-    public static object __buffer__(CodeContext context, MemoryView self, object? flags) => BuiltinBuffers.Export(context, self, flags);
-
-    [Documentation("__release_buffer__(buffer)\n\nRelease the buffer object that exposes the underlying memory of the object.")]
-    public static void __release_buffer__(MemoryView self, object? buffer) => BuiltinBuffers.Release(self, buffer);
-}
-
-/// <summary>PEP 688 methods of <c>array.array</c>.</summary>
-public static class ArrayBufferMethods
-{
-    [Documentation("__buffer__(flags)\n\nReturn a buffer object that exposes the underlying memory of the object.")]
-    public static object __buffer__(CodeContext context, ArrayModule.array self, object? flags) => BuiltinBuffers.Export(context, self, flags);
-
-    [Documentation("__release_buffer__(buffer)\n\nRelease the buffer object that exposes the underlying memory of the object.")]
-    public static void __release_buffer__(ArrayModule.array self, object? buffer) => BuiltinBuffers.Release(self, buffer);
-}
-
-/// <summary>PEP 688 methods of every ctypes object.</summary>
-public static class CDataBufferMethods
-{
-    [Documentation("__buffer__(flags)\n\nReturn a buffer object that exposes the underlying memory of the object.")]
-    public static object __buffer__(CodeContext context, CTypes.CData self, object? flags) => BuiltinBuffers.Export(context, self, flags);
-
-    [Documentation("__release_buffer__(buffer)\n\nRelease the buffer object that exposes the underlying memory of the object.")]
-    public static void __release_buffer__(CTypes.CData self, object? buffer) => BuiltinBuffers.Release(self, buffer);
+    public static void __release_buffer__(T self, object? buffer) => BuiltinBuffers.Release(self, buffer);
 }
