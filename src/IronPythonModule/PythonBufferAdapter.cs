@@ -102,7 +102,7 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
         if (!FitsInInts(view.Layout))
         {
             export.Release();
-            throw PythonErrors.BufferError($"{who}: the view is too large for IronPython's buffer interface (sizes and strides above 2**31-1)");
+            throw PythonErrors.BufferError($"{who}: the view is too large for IronPython's buffer interface (a size, a stride or the memory it spans above 2**31-1 bytes)");
         }
 
         try

@@ -9,7 +9,9 @@ namespace NewBuffer.IronPython.Views;
 
 internal static class HexFormat
 {
-    public static string Format(byte[] data, object? sep, int bytesPerSep)
+    /// <summary>The hex of the <paramref name="length"/> bytes <paramref name="read"/> returns, read only after the
+    /// separator is checked and the result is known to fit in a str.</summary>
+    public static string Format(long length, Func<byte[]> read, object? sep, int bytesPerSep)
     {
         string? separator = sep switch
         {
@@ -30,14 +32,15 @@ internal static class HexFormat
 
         // As a long: the magnitude of int.MinValue does not fit in an int.
         long group = Math.Abs((long)bytesPerSep);
-        bool separated = separator is not null && bytesPerSep != 0 && data.Length > 0;
-        long chars = (2L * data.Length) + (separated ? (data.Length - 1) / group : 0);
+        bool separated = separator is not null && bytesPerSep != 0 && length > 0;
+        long chars = (2L * length) + (separated ? (length - 1) / group : 0);
         if (chars > MaxStringLength)
         {
             // CPython's _Py_strhex: a result past its size limit is a MemoryError.
-            throw PythonErrors.Create(null, NewBuffer.Protocol.BufferErrorKind.Memory, $"hex() of {data.Length} bytes needs a str of {chars} characters, longer than a str can be");
+            throw PythonErrors.Create(null, NewBuffer.Protocol.BufferErrorKind.Memory, $"hex() of {length} bytes needs a str of {chars} characters, longer than a str can be");
         }
 
+        byte[] data = read();
         string hex = Lower(data);
         if (!separated)
         {
