@@ -3,7 +3,8 @@
 // IronPython's contract (Runtime/BufferProtocol.cs): a C-contiguous export is a span of exactly its
 // bytes with Strides null and Offset 0; a strided one is a span holding every item with Offset at the
 // first item. We hand over only the bytes the view reaches (its extent), never the whole block, so a
-// strided view of a block past 2 GiB still fits IronPython's int-sized spans and offsets. IronPython cannot follow suboffsets, so a PIL-style view answering a read-only request
+// strided view of a block past 2 GiB still fits IronPython's int-sized spans and offsets.
+// IronPython cannot follow suboffsets, so a PIL-style view answering a read-only request
 // is handed over as a C-ordered copy; a writable one is refused with BufferError. IronPython's
 // memoryview also refuses strides or a start that are not multiples of the itemsize (and a 0-d view
 // with a shape), both valid in PEP 3118: such a read-only view is handed over as a copy too.

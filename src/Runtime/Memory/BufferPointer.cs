@@ -49,17 +49,12 @@ public readonly struct BufferPointer : IEquatable<BufferPointer>
             return Span<byte>.Empty;
         }
 
-        if (!CanAccess(count))
+        if (!CanAccess(count) || count > int.MaxValue)
         {
-            ThrowOutside(count);
+            ThrowCannotSlice(count);
         }
 
-        if (count > int.MaxValue)
-        {
-            Protocol.ThrowHelper.Throw(Protocol.BufferErrorKind.Memory, $"buffer: {count} bytes do not fit in one span");
-        }
-
-        return Block!.GetSpan(Offset, (int)count);
+        return Block!.GetSpanCore(Offset, (int)count);
     }
 
     /// <summary>Copies <paramref name="count"/> bytes from here to <paramref name="dest"/>, correctly when the two overlap (memmove).</summary>
@@ -151,6 +146,16 @@ public readonly struct BufferPointer : IEquatable<BufferPointer>
 
     // The first byte, for comparing positions in memory (blocks may alias: two blocks over one array).
     private ref byte First() => ref MemoryMarshal.GetReference(Block!.GetSpan(Offset, 0));
+
+    private void ThrowCannotSlice(long count)
+    {
+        if (!CanAccess(count))
+        {
+            ThrowOutside(count);
+        }
+
+        Protocol.ThrowHelper.Throw(Protocol.BufferErrorKind.Memory, $"buffer: {count} bytes do not fit in one span");
+    }
 
     private void ThrowOutside(long count) => Protocol.ThrowHelper.ThrowValue(Block is null
         ? "buffer: access through a NULL pointer"

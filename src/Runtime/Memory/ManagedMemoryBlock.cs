@@ -53,7 +53,7 @@ public sealed class ManagedMemoryBlock : MemoryBlock
     public override MemoryHandle Pin(long offset) => _memory[(int)offset..].Pin();
 
     /// <inheritdoc/>
-    protected override Span<byte> GetSpanCore(long offset, int length) => _memory.Span.Slice((int)offset, length);
+    protected internal override Span<byte> GetSpanCore(long offset, int length) => _memory.Span.Slice((int)offset, length);
 
     internal override unsafe long FixedAddress
     {

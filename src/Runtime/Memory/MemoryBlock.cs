@@ -65,8 +65,8 @@ public abstract class MemoryBlock
     /// <summary>A pointer to <paramref name="offset"/> bytes into this block.</summary>
     public BufferPointer At(long offset) => new(this, offset);
 
-    /// <summary>The span <see cref="GetSpan"/> returns, its bounds already checked.</summary>
-    protected abstract Span<byte> GetSpanCore(long offset, int length);
+    /// <summary>The span <see cref="GetSpan"/> returns, its bounds already checked (BufferPointer, having checked them, calls it directly).</summary>
+    protected internal abstract Span<byte> GetSpanCore(long offset, int length);
 
     private void ThrowOutside(long offset, int length) => throw new ArgumentOutOfRangeException(
         nameof(offset), $"{length} bytes at offset {offset} lie outside a block of {Length} bytes.");

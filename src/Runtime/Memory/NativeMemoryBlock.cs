@@ -43,5 +43,5 @@ public sealed unsafe class NativeMemoryBlock : MemoryBlock
     internal override long FixedAddress => _pointer;
 
     /// <inheritdoc/>
-    protected override Span<byte> GetSpanCore(long offset, int length) => new((byte*)_pointer + offset, length);
+    protected internal override Span<byte> GetSpanCore(long offset, int length) => new((byte*)_pointer + offset, length);
 }

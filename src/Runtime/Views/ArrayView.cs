@@ -427,12 +427,12 @@ public sealed class ArrayView
             bool littleEndian = format.LittleEndian;
             for (int k0 = 0; k0 < items.Length; k0 += per)
             {
-                int n = Math.Min(per, items.Length - k0);
-                ReadOnlySpan<byte> block = ViewCopier.RowSpan(p.Add(stride * k0), n, stride, itemSize, out int start);
+                Span<object?> piece = items.AsSpan(k0, Math.Min(per, items.Length - k0));
+                ReadOnlySpan<byte> block = ViewCopier.RowSpan(p.Add(stride * k0), piece.Length, stride, itemSize, out int start);
                 long offset = start;
-                for (int k = k0; k < k0 + n; k++, offset += stride)
+                for (int k = 0; k < piece.Length; k++, offset += stride)
                 {
-                    items[k] = code.Unpack(block.Slice((int)offset, (int)itemSize), littleEndian, boxer);
+                    piece[k] = code.Unpack(block.Slice((int)offset, (int)itemSize), littleEndian, boxer);
                 }
             }
         }
