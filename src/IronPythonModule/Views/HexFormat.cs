@@ -42,7 +42,7 @@ internal static class HexFormat
 
         byte[] data = read();
         string hex = Lower(data);
-        if (!separated)
+        if (!separated || separator is null)
         {
             return hex;
         }
