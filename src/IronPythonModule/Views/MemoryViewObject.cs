@@ -244,7 +244,7 @@ public static partial class NewBufferModule
         {
             // Converted first (its __index__ may release the view), as Argument Clinic converts it before the call.
             int perSeparator = PythonValues.ToClinicInt(bytes_per_sep);
-            return HexFormat.Format(Use(view => view.ToBytes()), sep, perSeparator);
+            return Use(view => HexFormat.Format(view.Layout.ByteLength, () => view.ToBytes(), sep, perSeparator));
         }
 
         [Documentation("toreadonly()\n\nReturn a readonly version of the memoryview.")]
