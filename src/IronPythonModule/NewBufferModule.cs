@@ -102,19 +102,34 @@ public static partial class NewBufferModule
             def _release_buffer(self, view):
                 pass
 
+        class _BufferBridge(_IBufferProtocol):
+            # Subclasses of IronPython's buffer types cannot add _BufferBase (one .NET base only), but
+            # may re-implement its buffer interface: IronPython's consumers then ask GetBuffer, which
+            # answers with the class's Python-level export, else the builtin's own. IronPython finds
+            # GetBuffer only in the class's own namespace when a builtin base precedes this one in
+            # the MRO, so exporter() copies it there.
+            def GetBuffer(self, flags):
+                return _bridge_get_buffer(self, flags)
+
         def exporter(cls):
             '''Class decorator: a subclass of cls that also inherits Buffer, for classes that cannot
             list Buffer among their bases. Instances of the returned class are accepted by
-            IronPython's consumers.'''
-            if Buffer in cls.__mro__:
+            IronPython's consumers. A subclass of bytes, bytearray, array or a ctypes type gets
+            _BufferBridge instead, so those consumers use its __buffer__/__release_buffer__.'''
+            if Buffer in cls.__mro__ or _BufferBridge in cls.__mro__:
                 return cls
             meta = type(cls)
-            if meta is not type and not issubclass(meta, _BufferMeta):
-                meta = type(meta.__name__ + 'Buffer', (meta, _BufferMeta), {})
-            else:
-                meta = _BufferMeta
             namespace = {'__module__': cls.__module__, '__doc__': cls.__doc__, '__qualname__': getattr(cls, '__qualname__', cls.__name__)}
-            return meta(cls.__name__, (cls, Buffer), namespace)
+            if _has_native_buffer(cls):
+                bases = (cls, _BufferBridge)
+                namespace['GetBuffer'] = _BufferBridge.GetBuffer
+            else:
+                bases = (cls, Buffer)
+                if meta is not type and not issubclass(meta, _BufferMeta):
+                    meta = type(meta.__name__ + 'Buffer', (meta, _BufferMeta), {})
+                else:
+                    meta = _BufferMeta
+            return meta(cls.__name__, bases, namespace)
 
         def _make_flags():
             names = ['SIMPLE', 'WRITABLE', 'FORMAT', 'ND', 'STRIDES', 'C_CONTIGUOUS', 'F_CONTIGUOUS',
@@ -135,15 +150,25 @@ public static partial class NewBufferModule
 
         import _newbuffer_struct as struct
 
-        def install():
+        def install(memoryview=False, strict=False):
             '''Make this IronPython answer PEP 688 code as CPython 3.13 does; idempotent.
 
             After it, `import struct` and `import _struct` return newbuffer.struct (CPython's struct
             on newbuffer's codec: 'e', CPython's errors, the native sizes memoryview uses),
-            inspect.BufferFlags is newbuffer.BufferFlags and collections.abc.Buffer is
-            newbuffer.Buffer. Modules that imported struct before keep the struct they got.
-            `import newbuffer` alone changes none of this.'''
+            inspect.BufferFlags is newbuffer.BufferFlags, collections.abc.Buffer is newbuffer.Buffer,
+            and bytes, bytearray, memoryview, array.array and ctypes objects have __buffer__(flags)
+            (a newbuffer.memoryview made with the flags) and __release_buffer__(view), so
+            super().__buffer__(flags) works in their subclasses. Modules that imported struct
+            before keep the struct they got. `import newbuffer` alone changes none of this.
+
+            memoryview=True also makes builtins.memoryview newbuffer.memoryview (off by default,
+            and False leaves builtins.memoryview as it is: IronPython's own functions keep
+            returning its memoryview, which isinstance(x, memoryview) would then refuse).
+            strict=True makes __buffer__ follow PEP 688 to the letter: it must return a
+            memoryview and is always called with the flags, else TypeError (off by default:
+            newbuffer's documented __buffer__ may return any exporter); each call sets it.'''
             import sys
+            _install_pep688(bool(strict), bool(memoryview))
             sys.modules['_struct'] = struct
             sys.modules['struct'] = struct
             import inspect
@@ -209,6 +234,7 @@ public static partial class NewBufferModule
 
         UseHostAbi();
         dict["__name__"] = "newbuffer";
+        dict["_IBufferProtocol"] = DynamicHelpers.GetPythonTypeFromType(typeof(IBufferProtocol));
         SubmoduleLoader.Install(context, dict);
         var module = new CodeContext(dict, new ModuleContext(dict, context));
 
@@ -220,6 +246,7 @@ public static partial class NewBufferModule
         context.SetModuleState(MixinReleaseKey, PythonOps.GetBoundAttr(module, mixin, "_release_buffer"));
         context.SetModuleState(GenericAliasKey, dict["_GenericAlias"]);
         dict.Remove("_GenericAlias");
+        dict.Remove("_IBufferProtocol");
     }
 
     [Documentation("get_buffer(obj, flags=PyBUF_SIMPLE)\n\nA Py_buffer filled with obj's answer to flags, exactly as the exporter made it.")]

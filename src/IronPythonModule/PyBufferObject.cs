@@ -496,7 +496,8 @@ public static partial class NewBufferModule
 
         private static string ReadCString(BufferPointer p)
         {
-            Span<byte> rest = p.Block!.Span[(int)p.Offset..];
+            // The rest of its block, as far as one span reaches: a format string is never longer.
+            Span<byte> rest = p.Slice(Math.Min(p.Block!.Length - p.Offset, int.MaxValue));
             int end = rest.IndexOf((byte)0);
             if (end < 0)
             {

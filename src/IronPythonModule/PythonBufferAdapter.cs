@@ -1,8 +1,10 @@
 // Our exports as IronPython sees buffers (IPythonBuffer), so IronPython's own consumers -
 // memoryview(), bytes(), struct, array, file.write, hashlib... - accept every newbuffer exporter.
 // IronPython's contract (Runtime/BufferProtocol.cs): a C-contiguous export is a span of exactly its
-// bytes with Strides null and Offset 0; a strided one is the whole memory block with Offset at the
-// first item. IronPython cannot follow suboffsets, so a PIL-style view answering a read-only request
+// bytes with Strides null and Offset 0; a strided one is a span holding every item with Offset at the
+// first item. We hand over only the bytes the view reaches (its extent), never the whole block, so a
+// strided view of a block past 2 GiB still fits IronPython's int-sized spans and offsets.
+// IronPython cannot follow suboffsets, so a PIL-style view answering a read-only request
 // is handed over as a C-ordered copy; a writable one is refused with BufferError. IronPython's
 // memoryview also refuses strides or a start that are not multiples of the itemsize (and a 0-d view
 // with a shape), both valid in PEP 3118: such a read-only view is handed over as a copy too.
@@ -12,8 +14,9 @@
 // around the request, or IronPython's memoryview, whose own finalizer disposes it), and a finalizable
 // object per request cost more than the rest of a small request (finalization-queue registration,
 // SuppressFinalize, finalizer-thread work); IronPython's own exporters have no finalizer either.
-// IronPython's sizes are 32-bit ints and an empty view may have no memory at all (a NULL buf), so
-// both are settled here, before IronPython asks.
+// IronPython's sizes are 32-bit ints (a view whose size, shape, strides or extent does not fit is
+// refused with BufferError) and an empty view may have no memory at all (a NULL buf), so both are
+// settled here, before IronPython asks.
 using System;
 using System.Buffers;
 using System.Collections.Generic;
@@ -33,6 +36,8 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
     private readonly ViewLayout _layout;
     private readonly CoreFlags _flags;
     private readonly byte[]? _copy;
+    private readonly long _low;
+    private readonly int _extent;
     private int _disposed;
 
     private PythonBufferAdapter(BufferView export, VerifiedView view, CoreFlags flags)
@@ -46,6 +51,12 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
             _copy = ViewCopier.ToArray(view.Buf, _layout);
             _layout = ViewLayout.Contiguous(_layout.ItemSize, _layout.Shape);
         }
+        else if (!_layout.IsCContiguous && _layout.ItemCount > 0)
+        {
+            // Checked by FitsInInts: the extent is at most int.MaxValue bytes.
+            _layout.TryExtent(0, _layout.NDim, _layout.ItemSize, out _low, out long high);
+            _extent = (int)(high - _low);
+        }
     }
 
     public object Object => _export.Obj!;
@@ -54,7 +65,7 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
 
     private bool Contiguous => _copy is not null || _layout.IsCContiguous;
 
-    public int Offset => Contiguous ? 0 : (int)_view.Buf.Offset;
+    public int Offset => Contiguous ? 0 : (int)-_low;
 
     public string? Format => _flags.WantsFormat() ? _view.Format ?? "B" : null;
 
@@ -83,7 +94,7 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
         if (!FitsInInts(view.Layout))
         {
             export.Release();
-            throw PythonErrors.BufferError($"{who}: the view is too large for IronPython's buffer interface (sizes and strides above 2**31-1)");
+            throw PythonErrors.BufferError($"{who}: the view is too large for IronPython's buffer interface (a size, a stride or the memory it spans above 2**31-1 bytes)");
         }
 
         try
@@ -105,7 +116,7 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
             return _copy;
         }
 
-        return _layout.ItemCount == 0 ? [] : Contiguous ? _view.Buf.Slice(_layout.ByteLength) : _view.Buf.Block!.Span;
+        return Bytes();
     }
 
     public Span<byte> AsSpan()
@@ -115,8 +126,7 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
             throw PythonErrors.BufferError("buffer is not writable");
         }
 
-        // An empty view may have a NULL buf, or one past its memory: there are no bytes to give.
-        return _layout.ItemCount == 0 ? [] : Contiguous ? _view.Buf.Slice(_layout.ByteLength) : _view.Buf.Block!.Span;
+        return Bytes();
     }
 
     public MemoryHandle Pin()
@@ -126,7 +136,7 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
             return _copy.AsMemory().Pin();
         }
 
-        return _layout.ItemCount == 0 ? default : _view.Buf.Block!.Pin(Contiguous ? _view.Buf.Offset : 0);
+        return _layout.ItemCount == 0 ? default : _view.Buf.Block!.Pin(_view.Buf.Offset + _low);
     }
 
     public void Dispose()
@@ -136,6 +146,10 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
             _export.Release();
         }
     }
+
+    // An empty view may have a NULL buf, or one past its memory: there are no bytes to give.
+    private Span<byte> Bytes() =>
+        _layout.ItemCount == 0 ? [] : Contiguous ? _view.Buf.Slice(_layout.ByteLength) : _view.Buf.Add(_low).Slice(_extent);
 
     private static bool ItemAligned(ViewLayout layout, long offset)
     {
@@ -157,8 +171,14 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
             return false;
         }
 
-        // Strides reach IronPython only for a strided view (a contiguous or copied one has none).
+        // Strides reach IronPython only for a strided view (a contiguous or copied one has none), with the span of its extent.
         bool strided = !layout.IsCContiguous && !layout.HasSuboffsets;
+        if (strided && layout.ItemCount > 0
+            && (!layout.TryExtent(0, layout.NDim, layout.ItemSize, out long low, out long high) || high - low > int.MaxValue))
+        {
+            return false;
+        }
+
         for (int d = 0; d < layout.NDim; d++)
         {
             if (layout.Shape[d] > int.MaxValue || (strided && layout.Strides[d] is > int.MaxValue or < int.MinValue))

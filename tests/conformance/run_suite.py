@@ -304,8 +304,10 @@ def main():
         import newbuffer
         builtins.memoryview = newbuffer.memoryview
     if args.install:
+        # The CPython-faithful configuration: PEP 688's strict __buffer__ (builtins.memoryview is
+        # chosen by --memoryview above; install() leaves it as it is).
         import newbuffer
-        newbuffer.install()
+        newbuffer.install(strict=True)
         os.environ['NEWBUFFER_INSTALL'] = '1'  # child interpreters (script_helper) start installed too
     if args.constant_refcount:
         sys.getrefcount = lambda obj: 2

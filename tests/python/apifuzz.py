@@ -58,6 +58,10 @@ DOTNET_MESSAGES = (
 
 # Left out on purpose, each with the reason (special methods outside SPECIALS are never called).
 EXCLUDED = {
+    'newbuffer.install': 'changes the whole runtime (sys.modules, builtins, builtin types); tests/python/test_install.py covers it',
+    'newbuffer._install_pep688': "install()'s .NET half: adds methods to builtin types and sets runtime-wide switches",
+    'newbuffer._bridge_get_buffer': "hands IronPython a buffer that only IronPython's consumers dispose (called through"
+                                    ' _BufferBridge.GetBuffer); from Python it would hold an export until the collector runs',
     'newbuffer.set_unsafe_addresses': 'True makes newbuffer trust any address: a hostile Py_buffer.buf then crashes the process',
     '__reduce_ex__': "IronPython's object.__reduce_ex__ converts its int argument with .NET's messages; no newbuffer code runs",
     'type.__getitem__': "IronPython's generic-type syntax: Cls[int] raises SystemError for every non-generic class,"

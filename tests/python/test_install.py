@@ -10,6 +10,24 @@ import newbuffer
 BEFORE_STRUCT = sys.modules.get('struct')
 BEFORE_FLAGS = hasattr(inspect, 'BufferFlags')
 BEFORE_BUFFER = hasattr(collections.abc, 'Buffer')
+# Also a failed lookup IronPython's binder caches: install() must forget it.
+BEFORE_METHODS = [hasattr(t, name) for t in (bytes, bytearray, memoryview) for name in ('__buffer__', '__release_buffer__')]
+BEFORE_MEMORYVIEW = memoryview
+
+
+def _exports():
+    class Own(bytearray):
+        def __buffer__(self, flags):
+            return newbuffer.memoryview(b'own')
+
+    class Plain(bytearray):
+        pass
+
+    return (newbuffer.memoryview(Own(b'x')).tobytes(), newbuffer.memoryview(Plain(b'x')).tobytes(),
+            hasattr(Plain(b'x'), '__buffer__'))
+
+
+BEFORE_EXPORTS = _exports()
 
 
 class WithoutInstallTests(unittest.TestCase):
@@ -17,6 +35,14 @@ class WithoutInstallTests(unittest.TestCase):
         self.assertIsNot(BEFORE_STRUCT, newbuffer.struct)
         self.assertFalse(BEFORE_FLAGS)
         self.assertFalse(BEFORE_BUFFER)
+        self.assertEqual(BEFORE_METHODS, [False] * 6)
+        self.assertIsNot(BEFORE_MEMORYVIEW, newbuffer.memoryview)
+
+    def test_exporters_unchanged(self):
+        # What a program that never calls install() sees (recorded at import): a bytearray
+        # subclass with __buffer__ exports through it, one without exports natively, and
+        # bytearray has no __buffer__ of its own.
+        self.assertEqual(BEFORE_EXPORTS, (b'own', b'x', False))
 
 
 class InstallTests(unittest.TestCase):
@@ -36,6 +62,62 @@ class InstallTests(unittest.TestCase):
         self.assertIs(sys.modules['struct'], newbuffer.struct)
         self.assertIs(collections.abc.Buffer, newbuffer.Buffer)
         self.assertEqual(collections.abc.__all__.count('Buffer'), 1)
+
+    def test_builtin_methods(self):
+        for obj in (b'x', bytearray(b'x'), BEFORE_MEMORYVIEW(b'x')):
+            with self.subTest(type=type(obj).__name__):
+                view = obj.__buffer__(0)
+                self.assertEqual(view.tobytes(), b'x')
+                obj.__release_buffer__(view)
+
+    def test_memoryview_option(self):
+        import builtins
+        try:
+            newbuffer.install(memoryview=True)
+            self.assertIs(builtins.memoryview, newbuffer.memoryview)
+            newbuffer.install()
+            self.assertIs(builtins.memoryview, newbuffer.memoryview)   # False leaves it as it is
+        finally:
+            builtins.memoryview = BEFORE_MEMORYVIEW
+
+    def test_strict_option(self):
+        class Returns:
+            def __init__(self, value):
+                self.value = value
+
+            def __buffer__(self, flags):
+                return self.value
+
+        class NoFlags:
+            def __buffer__(self):
+                return newbuffer.memoryview(b'n')
+
+        try:
+            newbuffer.install(strict=True)
+            self.assertRaisesRegex(TypeError, '__buffer__ returned non-memoryview object', newbuffer.memoryview, Returns(b'b'))
+            self.assertRaises(TypeError, newbuffer.memoryview, NoFlags())
+            self.assertEqual(newbuffer.memoryview(Returns(BEFORE_MEMORYVIEW(b'i'))).tobytes(), b'i')
+            self.assertEqual(newbuffer.memoryview(Returns(newbuffer.memoryview(b'o'))).tobytes(), b'o')
+        finally:
+            newbuffer.install()
+        self.assertEqual(newbuffer.memoryview(Returns(b'b')).tobytes(), b'b')
+        self.assertEqual(newbuffer.memoryview(NoFlags()).tobytes(), b'n')
+
+    def test_plain_class_consumers(self):
+        # PEP 688's idiom without a base class: newbuffer's consumers (its memoryview, struct after
+        # install()) take it; IronPython's own cannot (README, "Which IronPython consumers accept
+        # our exporters"), and say so as before.
+        import struct
+
+        class Plain:
+            def __buffer__(self, flags):
+                return newbuffer.memoryview(b'\x01\x00')
+
+        self.assertEqual(newbuffer.memoryview(Plain()).tobytes(), b'\x01\x00')
+        self.assertEqual(struct.unpack('<h', Plain()), (1,))
+        self.assertRaisesRegex(TypeError, "'Plain' object is not iterable", bytes, Plain())
+        self.assertRaisesRegex(TypeError, "'Plain' object is not iterable", bytearray().extend, Plain())
+        self.assertEqual(bytes(newbuffer.exporter(Plain)()), b'\x01\x00')
 
     def test_buffer_flags(self):
         self.assertIs(inspect.BufferFlags, newbuffer.BufferFlags)

@@ -1,5 +1,6 @@
 // Style 4: `__buffer__(self[, flags])` returns any object with a buffer (PEP 688 requires a
-// memoryview; we accept any exporter), whose answer to the same flags becomes the view (see
+// memoryview; we accept any exporter unless install(strict=True) asked for PEP 688's rule: a
+// memoryview, newbuffer's or IronPython's, and always called with the flags), whose answer to the same flags becomes the view (see
 // ReturnedViewExporter); `__release_buffer__(self, view)` then receives that returned object. The
 // whole chain runs under the recursion guard, since the returned object may delegate again.
 using IronPython.Runtime;
@@ -23,12 +24,18 @@ internal sealed class DelegatingExporter : ReturnedViewExporter
         BufferView inner;
         using (RecursionGuard.Enter())
         {
-            returned = Slots.TakesFlags
+            bool strict = NewBufferModule.IsStrict(Context);
+            returned = Slots.TakesFlags || strict
                 ? PythonCalls.Call(Context, Slots.GetMethod, Self, (int)flags)
                 : PythonCalls.Call(Context, Slots.GetMethod, Self);
             if (ReferenceEquals(returned, Self))
             {
                 throw PythonErrors.TypeError("__buffer__ returned the object itself");
+            }
+
+            if (strict && returned is not (NewBufferModule.MemoryViewObject or MemoryView))
+            {
+                throw PythonErrors.TypeError("__buffer__ returned non-memoryview object");
             }
 
             IBufferExporter exporter = ExporterDispatch.TryCreate(Context, returned)

@@ -10,6 +10,7 @@ using System.Runtime.CompilerServices;
 using IronPython.Runtime;
 using IronPython.Runtime.Operations;
 using IronPython.Runtime.Types;
+using NewBuffer.IronPython.Install;
 
 namespace NewBuffer.IronPython.Exporters;
 
@@ -72,7 +73,21 @@ internal sealed class ExportSlots
         }
         else if (TryGet(context, type, "__buffer__", out get))
         {
-            slots.Set(ExportStyle.Delegating, get, Find(context, type, "__release_buffer__"));
+            // After install(), a subclass of bytearray finds bytearray's __buffer__: only what the
+            // class itself defines makes it a Python-level exporter, and a builtin __release_buffer__
+            // is not called back (CPython calls only a Python one).
+            object? release = Find(context, type, "__release_buffer__");
+            if (BuiltinBuffers.IsBuiltinMethod(release))
+            {
+                release = null;
+            }
+
+            if (BuiltinBuffers.IsBuiltinMethod(get) && release is null)
+            {
+                return slots;
+            }
+
+            slots.Set(ExportStyle.Delegating, get, release);
             slots.TakesFlags = get is not PythonFunction function
                 || function.__code__.co_argcount > 1 || (function.__code__.co_flags & VarArgsFlag) != 0;
         }

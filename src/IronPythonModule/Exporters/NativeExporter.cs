@@ -9,8 +9,15 @@
 // IronPython's buffers describe a contiguous 1-D export with a null shape and strides whatever the
 // request; we answer the request's ND and STRIDES honestly by filling them in, so the itemsize of an
 // array('i') survives.
+//
+// The export is always the IronPython type's own: a Python subclass that re-implements the buffer
+// interface (newbuffer.exporter on a bytearray subclass) routes interface calls to Python, which
+// would come back here, so the builtin's implementation is called directly.
 using System;
 using System.Buffers;
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using IronPython.Runtime;
@@ -24,6 +31,8 @@ namespace NewBuffer.IronPython.Exporters;
 
 internal sealed class NativeExporter : IBufferExporter, IMemoryLender
 {
+    private static readonly ConcurrentDictionary<Type, Func<IBufferProtocol, IronPythonFlags, IPythonBuffer>> s_builtinGetBuffer = new();
+
     private readonly IBufferProtocol _source;
     private IPythonBuffer? _buffer;
     private LentMemoryBlock? _block;
@@ -32,7 +41,7 @@ internal sealed class NativeExporter : IBufferExporter, IMemoryLender
 
     public unsafe void GetBuffer(BufferView view, CoreFlags flags)
     {
-        IPythonBuffer buffer = _source.GetBuffer((IronPythonFlags)(int)flags);
+        IPythonBuffer buffer = BuiltinGetBuffer(_source.GetType())(_source, (IronPythonFlags)(int)flags);
         try
         {
             _buffer = buffer;
@@ -82,6 +91,40 @@ internal sealed class NativeExporter : IBufferExporter, IMemoryLender
     }
 
     MemoryHandle IMemoryLender.Pin() => _buffer!.Pin();
+
+    /// <summary>The nearest compiled (not Python-generated) type of <paramref name="type"/>'s hierarchy that
+    /// implements IronPython's buffer interface, or null when only Python code implements it.</summary>
+    internal static Type? BuiltinBufferType(Type type)
+    {
+        for (Type? t = type; t is not null && typeof(IBufferProtocol).IsAssignableFrom(t); t = t.BaseType)
+        {
+            if (!t.Assembly.IsDynamic)
+            {
+                return t;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The GetBuffer of <see cref="BuiltinBufferType"/>, called directly; the interface when there is none.</summary>
+    private static Func<IBufferProtocol, IronPythonFlags, IPythonBuffer> BuiltinGetBuffer(Type type) =>
+        s_builtinGetBuffer.GetOrAdd(type, static type =>
+        {
+            Type? builtin = BuiltinBufferType(type);
+            if (builtin is null || builtin == type)
+            {
+                return static (source, flags) => source.GetBuffer(flags);
+            }
+
+            InterfaceMapping map = builtin.GetInterfaceMap(typeof(IBufferProtocol));
+            var method = map.TargetMethods[Array.IndexOf(map.InterfaceMethods, typeof(IBufferProtocol).GetMethod(nameof(IBufferProtocol.GetBuffer))!)];
+
+            // A final method: even a virtual call reaches this implementation, not the re-implementation.
+            ParameterExpression source = Expression.Parameter(typeof(IBufferProtocol)), flags = Expression.Parameter(typeof(IronPythonFlags));
+            return Expression.Lambda<Func<IBufferProtocol, IronPythonFlags, IPythonBuffer>>(
+                Expression.Call(Expression.Convert(source, builtin), method, flags), source, flags).Compile();
+        });
 
     /// <summary>The address of the first byte of the buffer's span (pinned by <paramref name="pin"/>) and its length.</summary>
     /// <remarks>An empty span has no first byte; the pinned object's address stands in, so empty memory is not NULL.</remarks>

@@ -1,8 +1,10 @@
 // What the two styles whose method returns another buffer share (__buffer__ and __getbuffer__):
 // the consumer's view is the returned object's answer to the same flags with obj = the exporter;
 // that inner export is held until release, then released before the release method receives the
-// very object the get method returned. A failed request calls nothing back.
+// very object the get method returned. A failed request calls nothing back. A view a builtin's
+// __buffer__ made of the exporter itself is released after the release method returns.
 using IronPython.Runtime;
+using NewBuffer.IronPython.Install;
 using NewBuffer.Protocol;
 
 using BufferFlags = NewBuffer.Protocol.BufferFlags;
@@ -32,7 +34,21 @@ internal abstract class ReturnedViewExporter : IBufferExporter
     public void ReleaseBuffer(BufferView view)
     {
         _inner?.Release();
+        bool madeOfSelf = BuiltinBuffers.IsViewMadeOf(_returned, Self);
+        if (madeOfSelf && BuiltinBuffers.IsBuiltinMethod(Slots.GetMethod))
+        {
+            // A builtin subclass overriding only __release_buffer__: as in CPython, the view it is
+            // handed may be read but not kept alive through new views.
+            ((NewBufferModule.MemoryViewObject)_returned!).Restrict();
+        }
+
         ExporterDispatch.CallReleaseMethod(Context, Self, Slots.ReleaseMethod, _returned);
+        if (madeOfSelf)
+        {
+            // A view a builtin __buffer__ made of this very object (super().__buffer__(flags))
+            // ends with the request, as in CPython; else it would keep the object locked.
+            ((NewBufferModule.MemoryViewObject)_returned!).release();
+        }
     }
 
     /// <summary>Requests <paramref name="flags"/> of <paramref name="inner"/> and holds that export until release.</summary>

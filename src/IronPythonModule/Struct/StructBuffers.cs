@@ -1,8 +1,8 @@
 // The buffers struct reads and writes, requested as CPython's argument converters do: "y*"
 // (unpack, unpack_from, iter_unpack) asks for PyBUF_SIMPLE and lets the exporter's error through;
 // "w*" (pack_into) asks for PyBUF_WRITABLE and turns any failure into one TypeError. A Lease holds
-// the export until disposed; its span is exactly the view's Len bytes, reached through the core's
-// bounds-checked pointer.
+// the export until disposed; its bytes are the view's Len bytes, reached piece by piece through the
+// core's bounds-checked pointer (Len may pass 2 GiB; one record never does).
 using System;
 using System.Numerics;
 using IronPython.Runtime;
@@ -71,7 +71,8 @@ public static partial class StructModule
 
             public long Length { get; }
 
-            public Span<byte> Span => _view.Buf.Slice(Length);
+            /// <summary>The <paramref name="count"/> bytes at <paramref name="start"/> (inside Length; a buffer may pass 2 GiB, a span may not).</summary>
+            public Span<byte> Slice(long start, long count) => _view.Buf.Add(start).Slice(count);
 
             public void Dispose() => _view.Release();
         }

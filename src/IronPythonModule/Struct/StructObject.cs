@@ -87,7 +87,7 @@ public static partial class StructModule
         public PythonTuple unpack(CodeContext context, object? buffer)
         {
             using StructBuffers.Lease lease = StructBuffers.ForReading(context, buffer);
-            return Guard(context, () => Tuple(_format.Unpack(lease.Span, PythonValues.Boxer)));
+            return Guard(context, () => Tuple(_format.Unpack(lease.Slice(0, Math.Min(lease.Length, _format.Size + 1)), PythonValues.Boxer)));
         }
 
         [Documentation("unpack_from($self, /, buffer, offset=0)\n--\n\nReturn a tuple containing unpacked values.\n\n"
@@ -101,7 +101,7 @@ public static partial class StructModule
             return Guard(context, () =>
             {
                 long start = _format.UnpackOffset(lease.Length, requested);
-                return Tuple(_format.Unpack(lease.Span.Slice((int)start, (int)_format.Size), PythonValues.Boxer));
+                return Tuple(_format.Unpack(lease.Slice(start, _format.Size), PythonValues.Boxer));
             });
         }
 
@@ -126,7 +126,7 @@ public static partial class StructModule
 
         /// <summary>Unpacks record <paramref name="index"/> of <paramref name="lease"/> (the iterator's step).</summary>
         internal PythonTuple UnpackRecord(CodeContext context, StructBuffers.Lease lease, long index) => Guard(context, () =>
-            Tuple(_format.Unpack(lease.Span.Slice((int)(index * _format.Size), (int)_format.Size), PythonValues.Boxer)));
+            Tuple(_format.Unpack(lease.Slice(index * _format.Size, _format.Size), PythonValues.Boxer)));
 
         internal Bytes PackValues(CodeContext context, object?[] args, int first)
         {
@@ -157,7 +157,7 @@ public static partial class StructModule
             {
                 long start = _format.PackOffset(lease.Length, requested);
                 object?[] values = Convert(args, first + 2);
-                _format.Pack(lease.Span.Slice((int)start, (int)_format.Size), values);
+                _format.Pack(lease.Slice(start, _format.Size), values);
                 return 0;
             });
         }

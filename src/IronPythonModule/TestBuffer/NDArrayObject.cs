@@ -245,7 +245,7 @@ public static partial class TestBufferModule
 
             // The copy's pointers (PIL-style) still lead into the original memory, as in CPython; the
             // copy keeps that memory alive.
-            byte[] bytes = owner.Data!.Span.ToArray();
+            byte[] bytes = owner.Data!.At(0).Slice(owner.Data.Length).ToArray();
             var copy = new ManagedMemoryBlock(bytes, owner.Data);
             var info = BufferView.Create(
                 null,
@@ -427,7 +427,7 @@ public static partial class TestBufferModule
             }
 
             NDBuffer buffer = NDBuffer.Create(values.Count, itemSize, offset, flags);
-            NDItems.PackAll(context, buffer.Data!.Span, parsed, itemSize, values);
+            NDItems.PackAll(context, buffer.Data!.At(0).Slice(buffer.Data.Length), parsed, itemSize, values);
             buffer.InitSimple(itemSize, text);
             buffer.InitStructure(
                 NDArgs.ToSizes(shapeItems, isShape: true),

@@ -424,7 +424,7 @@ internal sealed class NDBuffer
         int pointerSize = MemoryRegistry.PointerSize;
         long pointers = 8 * ((shape[0] * pointerSize + 7) / 8);
         var bytes = new byte[checked(Len + pointers)];
-        Data!.Span.CopyTo(bytes.AsSpan((int)pointers));
+        Data!.At(0).Slice(Data.Length).CopyTo(bytes.AsSpan((int)pointers));
         var data = new ManagedMemoryBlock(bytes);
         Data = data;
         Len += pointers;

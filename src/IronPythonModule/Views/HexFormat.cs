@@ -1,6 +1,6 @@
 // bytes.hex(sep, bytes_per_sep) as CPython's _Py_strhex_with_sep: a separator every
 // |bytes_per_sep| bytes, counted from the right for a positive count and from the left for a
-// negative one.
+// negative one. A result longer than a .NET string can be is a MemoryError, as in CPython.
 using System;
 using System.Text;
 using IronPython.Runtime;
@@ -9,7 +9,9 @@ namespace NewBuffer.IronPython.Views;
 
 internal static class HexFormat
 {
-    public static string Format(byte[] data, object? sep, int bytesPerSep)
+    /// <summary>The hex of the <paramref name="length"/> bytes <paramref name="read"/> returns, read only after the
+    /// separator is checked and the result is known to fit in a str.</summary>
+    public static string Format(long length, Func<byte[]> read, object? sep, int bytesPerSep)
     {
         string? separator = sep switch
         {
@@ -28,14 +30,23 @@ internal static class HexFormat
             throw PythonErrors.ValueError("sep must be ASCII.");
         }
 
+        // As a long: the magnitude of int.MinValue does not fit in an int.
+        long group = Math.Abs((long)bytesPerSep);
+        bool separated = separator is not null && bytesPerSep != 0 && length > 0;
+        long chars = (2L * length) + (separated ? (length - 1) / group : 0);
+        if (chars > MaxStringLength)
+        {
+            // CPython's _Py_strhex: a result past its size limit is a MemoryError.
+            throw PythonErrors.Create(null, NewBuffer.Protocol.BufferErrorKind.Memory, $"hex() of {length} bytes needs a str of {chars} characters, longer than a str can be");
+        }
+
+        byte[] data = read();
         string hex = Lower(data);
-        if (separator is null || bytesPerSep == 0 || data.Length == 0)
+        if (!separated || separator is null)
         {
             return hex;
         }
 
-        // As a long: the magnitude of int.MinValue does not fit in an int.
-        long group = Math.Abs((long)bytesPerSep);
         var result = new StringBuilder(hex.Length + (int)(data.Length / group));
         for (int i = 0; i < data.Length; i++)
         {
@@ -51,6 +62,9 @@ internal static class HexFormat
 
         return result.ToString();
     }
+
+    // The longest .NET string (string.Length is an int, and the runtime caps it a little lower).
+    private const int MaxStringLength = 0x3FFFFFDF;
 
     // Lower-case hex straight into the string (Convert.ToHexStringLower needs .NET 9).
     private static string Lower(byte[] data) => string.Create(data.Length * 2, data, static (chars, bytes) =>

@@ -43,6 +43,10 @@ public static partial class NewBufferModule
         private readonly ViewHandle? _handle;
         private WeakRefTracker? _tracker;
 
+        /// <summary>Set on the view a release method receives for a builtin's export (CPython's
+        /// _Py_MEMORYVIEW_RESTRICTED): it can be read but no new view can keep its memory.</summary>
+        private bool _restricted;
+
         /// <summary>The hash once computed (CPython caches it, so it still answers after release); a boxed int.</summary>
         private object? _hash;
 
@@ -80,6 +84,7 @@ public static partial class NewBufferModule
         {
             if (source is MemoryViewObject other && shareMemoryView)
             {
+                other.ThrowIfRestricted();
                 _handle = Register(other.Handle.Buffer, other.Live());
             }
             else
@@ -220,7 +225,7 @@ public static partial class NewBufferModule
         {
             // Converted first (its __index__ may release the view), as Argument Clinic converts it before the call.
             int perSeparator = PythonValues.ToClinicInt(bytes_per_sep);
-            return HexFormat.Format(Use(view => view.ToBytes()), sep, perSeparator);
+            return Use(view => HexFormat.Format(view.Layout.ByteLength, () => view.ToBytes(), sep, perSeparator));
         }
 
         [Documentation("toreadonly()\n\nReturn a readonly version of the memoryview.")]
@@ -505,6 +510,7 @@ public static partial class NewBufferModule
 
         void IBufferExporter.GetBuffer(BufferView view, CoreFlags flags)
         {
+            ThrowIfRestricted();
             // Counted first, under the handle's lock, so release() either sees this export or wins before it.
             Handle.AddExport();
             try
@@ -533,6 +539,8 @@ public static partial class NewBufferModule
         void IWeakReferenceable.SetFinalizer(WeakRefTracker value) => _tracker = value;
 
         /// <summary>The view's geometry, or CPython's ValueError once released. Memory access needs <see cref="Use{T}"/> or Handle.Enter.</summary>
+        internal bool IsReleased => Handle.IsReleased;
+
         internal ArrayView Live() => !Handle.IsReleased
             ? Handle.View
             : throw PythonErrors.ValueError("operation forbidden on released memoryview object");
@@ -554,7 +562,22 @@ public static partial class NewBufferModule
 
         private static ViewHandle Register(ManagedBuffer buffer, ArrayView view) => new(buffer, view);
 
-        private MemoryViewObject Derive(ArrayView view) => new(Handle.Buffer, view);
+        private MemoryViewObject Derive(ArrayView view)
+        {
+            ThrowIfRestricted();
+            return new(Handle.Buffer, view);
+        }
+
+        /// <summary>Makes this view restricted (see <see cref="_restricted"/>); newbuffer.install()'s builtin exports use it.</summary>
+        internal void Restrict() => _restricted = true;
+
+        private void ThrowIfRestricted()
+        {
+            if (_restricted)
+            {
+                throw PythonErrors.ValueError("cannot create new view on restricted memoryview");
+            }
+        }
 
         private Exception CannotPickle() => PythonErrors.TypeError($"cannot pickle '{PythonErrors.TypeName(this)}' object");
 

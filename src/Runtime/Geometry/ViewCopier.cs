@@ -8,6 +8,11 @@
 // layout (dimensions of one dropped, mergeable neighbours merged), so the tight loop runs long. The general path (suboffsets with
 // Fortran order) locates each element. Every byte is reached through BufferPointer.Slice or a span
 // bounds-checked against its block, so an unverified view fails with an error, never a stray read.
+//
+// Size: views and blocks may pass 2 GiB (64-bit offsets and strides throughout), spans may not. The
+// contiguous side of a gather or scatter is one array or span, so it fits; the strided side is taken
+// a piece at a time (RowSpan covers at most MemoryBlock.MaxPiece bytes of a row), and view-to-view
+// copies never need a span of the whole view.
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -118,8 +123,14 @@ public static class ViewCopier
 
         if (srcLayout.IsCContiguous && destLayout.IsCContiguous)
         {
-            // Span.CopyTo is memmove, so overlap is safe.
-            src.Slice(srcLayout.ByteLength).CopyTo(dest.Slice(destLayout.ByteLength));
+            // A memmove, so overlap is safe.
+            src.CopyTo(dest, srcLayout.ByteLength);
+            return;
+        }
+
+        if (!MayOverlap(src, srcLayout, dest, destLayout))
+        {
+            CopyRows(src, srcLayout, dest, destLayout);
             return;
         }
 
@@ -127,6 +138,55 @@ public static class ViewCopier
         // stride directions; it costs one extra pass over the data.
         byte[] staged = ToArray(src, srcLayout);
         ScatterC(staged, dest, destLayout);
+    }
+
+    /// <summary>Whether the memory two views reach may overlap (always, when either follows pointers or cannot be bounded).</summary>
+    private static bool MayOverlap(BufferPointer src, ViewLayout srcLayout, BufferPointer dest, ViewLayout destLayout)
+    {
+        if (srcLayout.HasSuboffsets || destLayout.HasSuboffsets
+            || !srcLayout.TryExtent(0, srcLayout.NDim, srcLayout.ItemSize, out long srcLow, out long srcHigh)
+            || !destLayout.TryExtent(0, destLayout.NDim, destLayout.ItemSize, out long destLow, out long destHigh))
+        {
+            return true;
+        }
+
+        return BufferPointer.Overlap(src.Add(srcLow), srcHigh - srcLow, dest.Add(destLow), destHigh - destLow);
+    }
+
+    // Two views of one shape that do not overlap: each row straight from source to destination, no staging.
+    private static void CopyRows(BufferPointer src, ViewLayout srcLayout, BufferPointer dest, ViewLayout destLayout)
+    {
+        var from = new RowCursor(src, srcLayout);
+        var to = new RowCursor(dest, destLayout);
+        long itemSize = srcLayout.ItemSize, count = from.RowLength;
+        bool direct = from.RowSuboffset < 0 && to.RowSuboffset < 0;
+        long per = Math.Min(ItemsPerPiece(from.RowStride, itemSize), ItemsPerPiece(to.RowStride, itemSize));
+        while (from.MoveNext() && to.MoveNext())
+        {
+            if (!direct)
+            {
+                for (long k = 0; k < count; k++)
+                {
+                    from.Element(from.Current, k).Slice(itemSize).CopyTo(to.Element(to.Current, k).Slice(itemSize));
+                }
+
+                continue;
+            }
+
+            for (long k = 0; k < count; k += per)
+            {
+                long n = Math.Min(per, count - k);
+                Span<byte> source = RowSpan(from.Current.Add(from.RowStride * k), n, from.RowStride, itemSize, out int sourceStart);
+                Span<byte> target = RowSpan(to.Current.Add(to.RowStride * k), n, to.RowStride, itemSize, out int targetStart);
+                CopyItems(
+                    ref Unsafe.Add(ref MemoryMarshal.GetReference(source), sourceStart),
+                    (nint)from.RowStride,
+                    ref Unsafe.Add(ref MemoryMarshal.GetReference(target), targetStart),
+                    (nint)to.RowStride,
+                    itemSize,
+                    (nint)n);
+            }
+        }
     }
 
     private static void GatherC(BufferPointer src, ViewLayout layout, Span<byte> dest)
@@ -174,6 +234,17 @@ public static class ViewCopier
             return;
         }
 
+        long per = ItemsPerPiece(stride, itemSize);
+        for (long k = 0; k < count; k += per)
+        {
+            long n = Math.Min(per, count - k);
+            GatherRun(row.Add(stride * k), n, stride, itemSize, dest.Slice((int)(k * itemSize), (int)(n * itemSize)));
+        }
+    }
+
+    // One piece of a row: count items at stride into dest.
+    private static void GatherRun(BufferPointer row, long count, long stride, long itemSize, Span<byte> dest)
+    {
         Span<byte> block = RowSpan(row, count, stride, itemSize, out int start);
         if (stride == itemSize)
         {
@@ -210,6 +281,17 @@ public static class ViewCopier
             return;
         }
 
+        long per = ItemsPerPiece(stride, itemSize);
+        for (long k = 0; k < count; k += per)
+        {
+            long n = Math.Min(per, count - k);
+            ScatterRun(source.Slice((int)(k * itemSize), (int)(n * itemSize)), row.Add(stride * k), n, stride, itemSize);
+        }
+    }
+
+    // One piece of a row: count items from source at stride.
+    private static void ScatterRun(ReadOnlySpan<byte> source, BufferPointer row, long count, long stride, long itemSize)
+    {
         Span<byte> block = RowSpan(row, count, stride, itemSize, out int start);
         if (stride == itemSize)
         {
@@ -231,7 +313,8 @@ public static class ViewCopier
         int n = layout.NDim;
         return n >= 2 && !layout.HasSuboffsets
             && Math.Abs(layout.Strides[n - 1]) >= FarStride
-            && layout.Shape[n - 1] >= Tile && layout.Shape[n - 2] >= Tile;
+            && layout.Shape[n - 1] >= Tile && layout.Shape[n - 2] >= Tile
+            && layout.TryExtent(n - 2, n, layout.ItemSize, out long low, out long high) && high - low <= MemoryBlock.MaxPiece;
     }
 
     private static void GatherTiled(BufferPointer src, ViewLayout layout, Span<byte> dest)
@@ -284,8 +367,15 @@ public static class ViewCopier
             itemSize,
             (nint)count);
 
-    /// <summary>The block holding a whole row, after checking every element of the row lies inside it.</summary>
-    /// <remarks>128-bit arithmetic: an unverified row's stride * count may overflow a long, and a wrapped range would pass the check.</remarks>
+    /// <summary>How many items of a row at <paramref name="stride"/> one <see cref="RowSpan"/> covers: its span and the
+    /// contiguous bytes they make both stay within <see cref="MemoryBlock.MaxPiece"/> (at least one item).</summary>
+    internal static long ItemsPerPiece(long stride, long itemSize) =>
+        Math.Max(1, MemoryBlock.MaxPiece / Math.Max(stride == long.MinValue ? long.MaxValue : Math.Abs(stride), itemSize));
+
+    /// <summary>The bytes a row of <paramref name="count"/> items reaches, after checking every element lies inside
+    /// the block; <paramref name="start"/> is where the row's first item is in them.</summary>
+    /// <remarks>128-bit arithmetic: an unverified row's stride * count may overflow a long, and a wrapped range would
+    /// pass the check. Callers take rows in pieces of <see cref="ItemsPerPiece"/> items, so the span fits.</remarks>
     internal static Span<byte> RowSpan(BufferPointer row, long count, long stride, long itemSize, out int start)
     {
         Int128 reach = (Int128)stride * (count - 1);
@@ -297,8 +387,13 @@ public static class ViewCopier
             ThrowHelper.ThrowValue($"buffer: a row of {count} items with stride {stride} at offset {row.Offset} lies outside the exporter's memory");
         }
 
-        start = (int)row.Offset;
-        return block.Span;
+        if (high - low > int.MaxValue)
+        {
+            ThrowHelper.Throw(BufferErrorKind.Memory, $"buffer: a row of {count} items with stride {stride} spans more than one span can hold");
+        }
+
+        start = (int)(row.Offset - low);
+        return block.GetSpan((long)low, (int)(high - low));
     }
 
     /// <summary>Copies <paramref name="count"/> items between two strided runs, with a tight loop per common itemsize.</summary>

@@ -32,7 +32,7 @@ public sealed unsafe class LentMemoryBlock : MemoryBlock
     public override long Length => _length;
 
     /// <inheritdoc/>
-    public override Span<byte> Span => _lender.GetSpan()[.._length];
+    protected internal override Span<byte> GetSpanCore(long offset, int length) => _lender.GetSpan().Slice((int)offset, length);
 
     /// <inheritdoc/>
     public override object? Owner => _lender;

@@ -40,8 +40,8 @@ public sealed class ManagedMemoryBlock : MemoryBlock
     /// <inheritdoc/>
     public override long Length => _memory.Length;
 
-    /// <inheritdoc/>
-    public override Span<byte> Span => _memory.Span;
+    /// <summary>All bytes of the block (managed memory never passes int.MaxValue bytes).</summary>
+    public Span<byte> Span => _memory.Span;
 
     /// <inheritdoc/>
     public override object? Owner => _owner;
@@ -51,6 +51,9 @@ public sealed class ManagedMemoryBlock : MemoryBlock
 
     /// <inheritdoc/>
     public override MemoryHandle Pin(long offset) => _memory[(int)offset..].Pin();
+
+    /// <inheritdoc/>
+    protected internal override Span<byte> GetSpanCore(long offset, int length) => _memory.Span.Slice((int)offset, length);
 
     internal override unsafe long FixedAddress
     {

@@ -1,6 +1,10 @@
 // A MemoryBlock is one contiguous run of bytes an exporter supplied: a managed array, a
 // Memory<byte>, or native memory. Every byte the runtime reads or writes is reached through a
-// block's Span, so no view, however wrong, can lead outside memory some exporter handed over.
+// bounds-checked GetSpan, so no view, however wrong, can lead outside memory some exporter handed over.
+//
+// Size: a block's length is a long (PEP 3118 sizes are Py_ssize_t; a native or memory-mapped block
+// may pass 2 GiB), while a Span holds at most int.MaxValue bytes. So there is no span of a whole
+// block: callers ask for the piece they touch, and bulk work goes in pieces (ViewCopier.Pieces).
 //
 // Address: PEP 3118 lets a buffer hold pointers (PIL-style suboffsets), and Python code reads
 // Py_buffer.buf as an integer, so a block needs a real address. Native blocks have one; managed
@@ -15,13 +19,25 @@ namespace NewBuffer.Memory;
 /// <summary>A contiguous range of bytes supplied by an exporter.</summary>
 public abstract class MemoryBlock
 {
+    /// <summary>The largest piece bulk operations take at once (1 GiB): well inside a span, large enough that the loop costs nothing.</summary>
+    public const int MaxPiece = 1 << 30;
+
     private long _address;
 
     /// <summary>The number of bytes in the block.</summary>
     public abstract long Length { get; }
 
-    /// <summary>All bytes of the block. Valid while the block's owner keeps the memory alive.</summary>
-    public abstract Span<byte> Span { get; }
+    /// <summary>The <paramref name="length"/> bytes at <paramref name="offset"/>. Valid while the block's owner keeps the memory alive.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The bytes are not all inside the block.</exception>
+    public Span<byte> GetSpan(long offset, int length)
+    {
+        if (offset < 0 || length < 0 || offset > Length - length)
+        {
+            ThrowOutside(offset, length);
+        }
+
+        return GetSpanCore(offset, length);
+    }
 
     /// <summary>The object that owns the memory, kept alive by the block (an array, a pin handle, a host object).</summary>
     public abstract object? Owner { get; }
@@ -48,4 +64,10 @@ public abstract class MemoryBlock
 
     /// <summary>A pointer to <paramref name="offset"/> bytes into this block.</summary>
     public BufferPointer At(long offset) => new(this, offset);
+
+    /// <summary>The span <see cref="GetSpan"/> returns, its bounds already checked (BufferPointer, having checked them, calls it directly).</summary>
+    protected internal abstract Span<byte> GetSpanCore(long offset, int length);
+
+    private void ThrowOutside(long offset, int length) => throw new ArgumentOutOfRangeException(
+        nameof(offset), $"{length} bytes at offset {offset} lie outside a block of {Length} bytes.");
 }

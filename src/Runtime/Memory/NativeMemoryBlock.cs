@@ -1,6 +1,7 @@
 // Native memory: an address and a length someone vouches for (a pinned array, a ctypes object, an
 // allocation). The block keeps its owner alive; the owner keeps the memory valid. The runtime
 // trusts the length given here and nothing else, so creating one is the single unsafe act.
+// The length is 64-bit: a native or memory-mapped block may pass 2 GiB (see MemoryBlock on spans).
 using System;
 
 namespace NewBuffer.Memory;
@@ -9,12 +10,12 @@ namespace NewBuffer.Memory;
 public sealed unsafe class NativeMemoryBlock : MemoryBlock
 {
     private readonly nint _pointer;
-    private readonly int _length;
+    private readonly long _length;
     private readonly object? _owner;
 
     /// <summary>A block over <paramref name="length"/> bytes at <paramref name="pointer"/>.</summary>
     /// <param name="pointer">The first byte; must stay valid while <paramref name="owner"/> lives.</param>
-    /// <param name="length">The number of bytes; at most <see cref="int.MaxValue"/>.</param>
+    /// <param name="length">The number of bytes.</param>
     /// <param name="owner">What keeps the memory valid (a pin handle, an allocation, a host object).</param>
     public NativeMemoryBlock(nint pointer, long length, object? owner)
     {
@@ -24,17 +25,14 @@ public sealed unsafe class NativeMemoryBlock : MemoryBlock
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, int.MaxValue);
         _pointer = pointer;
-        _length = (int)length;
+        _length = length;
         _owner = owner;
     }
 
     /// <inheritdoc/>
     public override long Length => _length;
 
-    /// <inheritdoc/>
-    public override Span<byte> Span => new((void*)_pointer, _length);
 
     /// <inheritdoc/>
     public override object? Owner => _owner;
@@ -43,4 +41,7 @@ public sealed unsafe class NativeMemoryBlock : MemoryBlock
     public override System.Buffers.MemoryHandle Pin(long offset) => new((byte*)_pointer + offset);
 
     internal override long FixedAddress => _pointer;
+
+    /// <inheritdoc/>
+    protected internal override Span<byte> GetSpanCore(long offset, int length) => new((byte*)_pointer + offset, length);
 }

@@ -461,14 +461,19 @@ public sealed class ArrayView
         }
         else if (Layout.SuboffsetAt(dim) < 0 && format.Single is { } code && items.Length > 0)
         {
-            // The common row: one block, one code; bounds are checked once for the whole row.
+            // The common row: one span, one code; bounds are checked once per piece of the row.
             long itemSize = Layout.ItemSize, stride = Layout.Strides[dim];
-            ReadOnlySpan<byte> block = ViewCopier.RowSpan(p, items.Length, stride, itemSize, out int start);
+            int per = (int)ViewCopier.ItemsPerPiece(stride, itemSize);
             bool littleEndian = format.LittleEndian;
-            long offset = start;
-            for (int k = 0; k < items.Length; k++, offset += stride)
+            for (int k0 = 0; k0 < items.Length; k0 += per)
             {
-                items[k] = code.Unpack(block.Slice((int)offset, (int)itemSize), littleEndian, boxer);
+                Span<object?> piece = items.AsSpan(k0, Math.Min(per, items.Length - k0));
+                ReadOnlySpan<byte> block = ViewCopier.RowSpan(p.Add(stride * k0), piece.Length, stride, itemSize, out int start);
+                long offset = start;
+                for (int k = 0; k < piece.Length; k++, offset += stride)
+                {
+                    piece[k] = code.Unpack(block.Slice((int)offset, (int)itemSize), littleEndian, boxer);
+                }
             }
         }
         else

@@ -35,7 +35,7 @@ public static class ValueComparison
 
         if (a.Text == b.Text && IsBytewise(a) && left.Layout.IsCContiguous && right.Layout.IsCContiguous)
         {
-            return left.Buf.Slice(left.Layout.ByteLength).SequenceEqual(right.Buf.Slice(right.Layout.ByteLength));
+            return left.Buf.SequenceEqual(right.Buf, left.Layout.ByteLength);
         }
 
         var l = new RowCursor(left.Buf, left.Layout);

@@ -48,7 +48,7 @@ public class ViewCopierTests
         {
             if (!HasOverlappingNeighbour(expected.Keys, block, offset, v.Layout.ItemSize))
             {
-                Assert.That(block.Span.Slice((int)offset, bytes.Length).ToArray(), Is.EqualTo(bytes));
+                Assert.That(block.At(0).Slice(block.Length).Slice((int)offset, bytes.Length).ToArray(), Is.EqualTo(bytes));
             }
         }
     }
@@ -73,7 +73,7 @@ public class ViewCopierTests
         {
             if (Array.LastIndexOf(written, written[k]) == k)
             {
-                Assert.That(block.Span[(int)written[k]], Is.EqualTo(before[k]));
+                Assert.That(block.At(0).Slice(block.Length)[(int)written[k]], Is.EqualTo(before[k]));
             }
         }
     }

@@ -30,9 +30,9 @@ public class LentMemoryBlockTests
         var lender = new Lender(data);
         var block = new LentMemoryBlock(lender, 3);
 
-        block.Span[0] = 9;
+        block.GetSpan(0, 3)[0] = 9;
 
-        Assert.That((data[2], block.Length, block.Span.Length, lender.Pins, block.IsPinned), Is.EqualTo(((byte)9, 3L, 3, 0, false)));
+        Assert.That((data[2], block.Length, block.GetSpan(1, 2).Length, lender.Pins, block.IsPinned), Is.EqualTo(((byte)9, 3L, 2, 0, false)));
     }
 
     [Test]

@@ -72,10 +72,10 @@ internal static class HostileViewFuzzer
             switch (random.Next(6))
             {
                 case 0:
-                    BitConverter.TryWriteBytes(main.Span.Slice((int)at), 0L);
+                    BitConverter.TryWriteBytes(main.At(0).Slice(main.Length).Slice((int)at), 0L);
                     break;
                 case 1:
-                    BitConverter.TryWriteBytes(main.Span.Slice((int)at), CorpusCase.UnknownAddress);
+                    BitConverter.TryWriteBytes(main.At(0).Slice(main.Length).Slice((int)at), CorpusCase.UnknownAddress);
                     break;
                 default:
                     MemoryRegistry.WritePointer(main.At(at), target.At(random.Next(-4, (int)target.Length + 4)));

@@ -138,7 +138,7 @@ internal static class Reference
             long suboffset = layout.SuboffsetAt(d);
             if (suboffset >= 0)
             {
-                long address = BitConverter.ToInt64(block.Span.Slice((int)offset, 8));
+                long address = BitConverter.ToInt64(block.At(0).Slice(block.Length).Slice((int)offset, 8));
                 BufferPointer target = MemoryRegistry.Resolve(address, 0);
                 block = target.Block!;
                 offset = target.Offset + suboffset;
@@ -154,7 +154,7 @@ internal static class Reference
         foreach (long[] index in Indices(layout, order))
         {
             (MemoryBlock block, long offset) = Element(buf, layout, index);
-            result.AddRange(block.Span.Slice((int)offset, (int)layout.ItemSize).ToArray());
+            result.AddRange(block.At(0).Slice(block.Length).Slice((int)offset, (int)layout.ItemSize).ToArray());
         }
 
         return result.ToArray();

@@ -98,7 +98,7 @@ internal sealed class ReferenceView
     public byte[] Item(long[] index)
     {
         (MemoryBlock block, long offset) = Element(index);
-        return block.Span.Slice((int)offset, (int)ItemSize).ToArray();
+        return block.At(0).Slice(block.Length).Slice((int)offset, (int)ItemSize).ToArray();
     }
 
     public byte[] ToBytes(Order order) => Indices(Shape, order).SelectMany(Item).ToArray();

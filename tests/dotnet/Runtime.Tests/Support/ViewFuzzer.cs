@@ -212,7 +212,7 @@ internal static class ViewFuzzer
             (MemoryBlock block, long offset) = model.Element(index);
             if (!expected.TryGetValue(block, out byte[]? copy))
             {
-                expected[block] = copy = block.Span.ToArray();
+                expected[block] = copy = block.At(0).Slice(block.Length).ToArray();
             }
 
             source.AsSpan((int)(k++ * model.ItemSize), (int)model.ItemSize).CopyTo(copy.AsSpan((int)offset));
@@ -221,7 +221,7 @@ internal static class ViewFuzzer
         ViewCopier.FromContiguous(source, view.Buf, view.Layout, order);
         foreach ((MemoryBlock block, byte[] copy) in expected)
         {
-            Expect(block.Span.SequenceEqual(copy), "fill left other bytes than the model");
+            Expect(block.At(0).Slice(block.Length).SequenceEqual(copy), "fill left other bytes than the model");
         }
 
         return (view, model);

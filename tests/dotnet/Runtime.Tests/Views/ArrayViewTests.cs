@@ -71,7 +71,7 @@ public class ArrayViewTests
         foreach (long[] index in tuples)
         {
             (MemoryBlock block, long offset) = Reference.Element(v.Buf, v.Layout, index);
-            bytes.AddRange(block.Span.Slice((int)offset, (int)v.Layout.ItemSize).ToArray());
+            bytes.AddRange(block.At(0).Slice(block.Length).Slice((int)offset, (int)v.Layout.ItemSize).ToArray());
         }
 
         return bytes.ToArray();
