@@ -52,6 +52,16 @@ def main(out_dir, target):
     for r in ipy:
         if r['workload'].startswith('bytes(x)'):
             lines.append('| %s %s | %s | %s |' % (r['workload'], r['impl'], ms(r['median_s']), ratio(r['median_s'], base[0]['median_s'] if base else None)))
+    requests = load(os.path.join(out_dir, 'requests.jsonl'))
+    if requests:
+        lines += ['', '## The cost of one small request (`benchmarks/python/request_bench.py`)', '',
+                  'Same-run ratios: the two sides alternate for %d rounds and the best round of each counts;' % requests[0]['rounds'],
+                  'allocated = managed bytes allocated per request on the calling thread.', '',
+                  '| workload | ratio | goal | ours | baseline | allocated ours | allocated baseline |',
+                  '|---|---:|---:|---:|---:|---:|---:|']
+        for r in requests:
+            lines.append('| %s | %.2f | <= %.1f | %.0f ns | %.0f ns | %s | %s |' % (
+                r['workload'], r['ratio'], r['goal'], r['ours_ns'], r['base_ns'], bytes_each(r['ours_alloc']), bytes_each(r['base_alloc'])))
     dotnet = [r for r in ipy if r['workload'].startswith('.NET ')]
     if dotnet:
         lines += ['', '## .NET memory (`newbuffer.memoryview(double[])` against the same doubles in a bytearray)', '',
@@ -74,6 +84,10 @@ def cpython_version(rows):
 
 def ms(v):
     return '%.2f ms' % (v * 1000) if v is not None else '-'
+
+
+def bytes_each(v):
+    return '%.0f B' % v if v is not None else '-'
 
 
 def ratio(a, b):

@@ -7,6 +7,7 @@ using NewBuffer.Geometry;
 using NewBuffer.Memory;
 using NewBuffer.Protocol;
 using NewBuffer.Validation;
+using NewBuffer.Views;
 
 namespace NewBuffer.Benchmarks;
 
@@ -69,4 +70,35 @@ public class VerificationBenchmarks
 
     [Benchmark(Description = "ViewVerifier.Verify (3-D, FULL_RO)")]
     public VerifiedView Verify() => ViewVerifier.Verify(_view, BufferFlags.FullRO, "memoryview");
+}
+
+/// <summary>One request on a memoryview (what bytes(m) asks of the core): its answer, verified as a consumer
+/// verifies it, and a cast; against the same answer verified in full (an exporter we did not build).</summary>
+[MemoryDiagnoser]
+public class RequestBenchmarks
+{
+    private ArrayView _view = null!;
+    private BufferView _unvouched = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        BufferView source = BufferView.Create(null, new ManagedMemoryBlock(new byte[64]).At(0), 64, 1, false, 1, "B", [64], [1], null);
+        _view = ArrayView.From(ViewVerifier.Verify(source, BufferFlags.FullRO, "memoryview"));
+        _unvouched = BufferView.Create(null, source.Buf, 64, 1, false, 1, "B", [64], [1], null);
+    }
+
+    [Benchmark(Baseline = true, Description = "full verification of a 1-D answer (FULL_RO)")]
+    public VerifiedView Unvouched() => ViewVerifier.Verify(_unvouched, BufferFlags.FullRO, "memoryview");
+
+    [Benchmark(Description = "ArrayView.Answer + verify, vouched (FULL_RO)")]
+    public VerifiedView AnswerAndVerify()
+    {
+        var view = new BufferView();
+        _view.Answer(view, null, BufferFlags.FullRO);
+        return ViewVerifier.Verify(view, BufferFlags.FullRO, "memoryview");
+    }
+
+    [Benchmark(Description = "cast('B').cast('d') of 64 bytes")]
+    public ArrayView CastChain() => _view.Cast("B", null).Cast("d", null);
 }

@@ -71,6 +71,7 @@ public static partial class NewBufferModule
     private const string GenericAliasKey = "newbuffer._GenericAlias";
 
     private static readonly ConditionalWeakTable<PythonType, CodeContext> s_contexts = new();
+    private static readonly ConditionalWeakTable<PythonType, CodeContext> s_contextByClass = new();
 
     private const string PythonSource = """
         class _BufferMeta(type):
@@ -312,12 +313,21 @@ public static partial class NewBufferModule
         PythonCalls.Call(context, ModuleState(context, GenericAliasKey) ?? throw PythonErrors.TypeError("memoryview[...] needs newbuffer imported in this runtime"), cls, item)!;
 
     /// <summary>The module context of the runtime <paramref name="obj"/>'s class was defined in.</summary>
+    /// <remarks>Asked on every request, so the answer is kept per class. A class belongs to one runtime,
+    /// so a found context stays right; not finding one is not kept (a later __bases__ may add Buffer).</remarks>
     internal static CodeContext ContextFor(object obj)
     {
-        foreach (object? type in PythonType.Get__mro__(DynamicHelpers.GetPythonType(obj)))
+        PythonType cls = DynamicHelpers.GetPythonType(obj);
+        if (s_contextByClass.TryGetValue(cls, out CodeContext? known))
+        {
+            return known;
+        }
+
+        foreach (object? type in PythonType.Get__mro__(cls))
         {
             if (type is PythonType t && s_contexts.TryGetValue(t, out CodeContext? context))
             {
+                s_contextByClass.AddOrUpdate(cls, context);
                 return context;
             }
         }

@@ -47,6 +47,7 @@ public static partial class NewBufferModule
         private bool _filled;
         private bool _filling;
         private bool _ownsExport;
+        private ExportGuard? _guard;
 
         /// <summary>An unallocated Py_buffer, ready for get_buffer.</summary>
         public PyBufferObject(object? buffer_address = null, bool filled = false, bool preserve = false)
@@ -60,35 +61,13 @@ public static partial class NewBufferModule
             {
                 throw PythonErrors.ValueError($"argument {(filled ? "filled" : "preserve")} cannot be True for a NULL buffer_address");
             }
-
-            // The finalizer matters only while an export is held (get_buffer registers it).
-            GC.SuppressFinalize(this);
         }
 
         private PyBufferObject(BufferView view, bool filled, CodeContext? context)
         {
             _view = view;
             _filled = filled;
-
-            // Wrappers lent to _get_buffer/_release_buffer own no export: no finalizer to run.
-            GC.SuppressFinalize(this);
             _context = context;
-        }
-
-        /// <summary>Releases a standalone export the program forgot to release.</summary>
-        ~PyBufferObject()
-        {
-            try
-            {
-                if (_ownsExport)
-                {
-                    _view?.Release();
-                }
-            }
-            catch (Exception)
-            {
-                // A finalizer must never throw; release callbacks already report their own errors.
-            }
         }
 
         /// <summary>The exporters whose memory a <c>buf</c> assignment borrowed; released with the view.</summary>
@@ -305,7 +284,7 @@ public static partial class NewBufferModule
                         _filled = true;
                         _ownsExport = true;
                         _materialized = null;
-                        GC.ReRegisterForFinalize(this);
+                        _guard = new ExportGuard(view);
                     }
                 }
             }
@@ -326,7 +305,8 @@ public static partial class NewBufferModule
                 _ownsExport = false;
                 _filled = false;
                 _view = null;
-                GC.SuppressFinalize(this);
+                _guard?.Disarm();
+                _guard = null;
             }
 
             // Outside the lock: the release may call back into the exporter's Python code.
@@ -350,6 +330,29 @@ public static partial class NewBufferModule
 
         /// <summary>A read-only wrapper for <c>_release_buffer</c>.</summary>
         internal static PyBufferObject ForReleasing(BufferView view) => new(view, filled: true, context: null);
+
+        /// <summary>Releases a standalone export the program forgot to release. A separate object, made only
+        /// by get_buffer, so the wrappers lent to every _get_buffer call are not finalizable.</summary>
+        private sealed class ExportGuard
+        {
+            private readonly BufferView _view;
+
+            public ExportGuard(BufferView view) => _view = view;
+
+            ~ExportGuard()
+            {
+                try
+                {
+                    _view.Release();
+                }
+                catch (Exception)
+                {
+                    // A finalizer must never throw; release callbacks already report their own errors.
+                }
+            }
+
+            public void Disarm() => GC.SuppressFinalize(this);
+        }
 
         /// <summary>Resolves addresses Python code stored, then detaches: the view is the caller's from now on.</summary>
         internal void CommitAndDetach(object? exporter)

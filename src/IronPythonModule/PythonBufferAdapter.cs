@@ -9,8 +9,11 @@
 // memoryview also refuses strides or a start that are not multiples of the itemsize (and a 0-d view
 // with a shape), both valid in PEP 3118: such a read-only view is handed over as a copy too.
 //
-// Dispose releases the export exactly once (IronPython disposes every buffer it gets; the finalizer
-// covers one dropped without a Dispose); an export that cannot be handed over is released at once.
+// Dispose releases the export exactly once; an export that cannot be handed over is released at once.
+// There is no finalizer, on purpose: every IronPython consumer disposes the buffer it got (a `using`
+// around the request, or IronPython's memoryview, whose own finalizer disposes it), and a finalizable
+// object per request cost more than the rest of a small request (finalization-queue registration,
+// SuppressFinalize, finalizer-thread work); IronPython's own exporters have no finalizer either.
 // IronPython's sizes are 32-bit ints (a view whose size, shape, strides or extent does not fit is
 // refused with BufferError) and an empty view may have no memory at all (a NULL buf), so both are
 // settled here, before IronPython asks.
@@ -53,18 +56,6 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
             // Checked by FitsInInts: the extent is at most int.MaxValue bytes.
             _layout.TryExtent(0, _layout.NDim, _layout.ItemSize, out _low, out long high);
             _extent = (int)(high - _low);
-        }
-    }
-
-    ~PythonBufferAdapter()
-    {
-        try
-        {
-            Dispose();
-        }
-        catch (Exception)
-        {
-            // A finalizer must never throw.
         }
     }
 
@@ -152,7 +143,6 @@ internal sealed class PythonBufferAdapter : IPythonBuffer
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            GC.SuppressFinalize(this);
             _export.Release();
         }
     }

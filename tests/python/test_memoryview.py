@@ -418,6 +418,27 @@ class Methods(unittest.TestCase):
         gc.collect()
         self.assertIsNone(ref())
 
+    def test_dropped_views_release_the_export_once_all_are_gone(self):
+        # Views have no finalizer of their own: the export is released by the shared managed
+        # buffer's, once every view is unreachable or released, whichever views are still referenced.
+        data = bytearray(b'abcdef')
+
+        def views():
+            m = mv(data)
+            m.cast('B')[::2]  # dropped unreleased
+            return m
+
+        m = views()
+        m.release()  # still referenced, released: it must not keep the dropped views' export alive
+        for _ in range(3):
+            gc.collect()
+        data.append(0)  # BufferError while the export is held
+
+        views()
+        for _ in range(3):
+            gc.collect()
+        data.append(0)
+
     def test_hash_is_kept_and_hashes_the_exporter_first(self):
         m = mv(b'abc')
         h = hash(m)

@@ -1,8 +1,10 @@
 // IronPython's own exporters (bytes, bytearray, array, mmap, its memoryview, ctypes objects) seen
-// through the core contract. The IronPython buffer is pinned for the life of the export, so the
-// view's memory is a NativeMemoryBlock with a real address, released with the export. The block
-// starts where the buffer's span starts: Pin() pins the underlying object, and for a slice of
-// IronPython's memoryview its pointer is the start of the whole array, not of the slice.
+// through the core contract. The view's memory is a LentMemoryBlock reading the IronPython buffer's
+// span on each access: IronPython keeps it valid (a bytearray cannot resize while exported) for the
+// life of the export, and it is pinned only if someone needs an address (a GCHandle per request was
+// a good part of a small request's cost), until the export ends. The block starts where the
+// buffer's span starts: for a slice of IronPython's memoryview, Pin()'s pointer is the start of the
+// whole array, not of the slice (LentMemoryBlock takes the address from the span).
 //
 // IronPython's buffers describe a contiguous 1-D export with a null shape and strides whatever the
 // request; we answer the request's ND and STRIDES honestly by filling them in, so the itemsize of an
@@ -27,13 +29,13 @@ using IronPythonFlags = IronPython.Runtime.BufferFlags;
 
 namespace NewBuffer.IronPython.Exporters;
 
-internal sealed class NativeExporter : IBufferExporter
+internal sealed class NativeExporter : IBufferExporter, IMemoryLender
 {
     private static readonly ConcurrentDictionary<Type, Func<IBufferProtocol, IronPythonFlags, IPythonBuffer>> s_builtinGetBuffer = new();
 
     private readonly IBufferProtocol _source;
     private IPythonBuffer? _buffer;
-    private MemoryHandle _pin;
+    private LentMemoryBlock? _block;
 
     public NativeExporter(IBufferProtocol source) => _source = source;
 
@@ -42,8 +44,8 @@ internal sealed class NativeExporter : IBufferExporter
         IPythonBuffer buffer = BuiltinGetBuffer(_source.GetType())(_source, (IronPythonFlags)(int)flags);
         try
         {
-            _pin = buffer.Pin();
-            var block = new NativeMemoryBlock(SpanStart(buffer, _pin, out int length), length, owner: this);
+            _buffer = buffer;
+            var block = _block = new LentMemoryBlock(this, buffer.AsReadOnlySpan().Length);
             view.Obj = _source;
             view.Buf = block.At(buffer.Offset);
             view.ReadOnly = buffer.IsReadOnly;
@@ -66,22 +68,29 @@ internal sealed class NativeExporter : IBufferExporter
             view.SetShape(shape);
             view.SetStrides(strides);
             view.SetSuboffsets(ToLongs(buffer.SubOffsets));
-            _buffer = buffer;
         }
         catch
         {
-            _pin.Dispose();
-            buffer.Dispose();
+            ReleaseBuffer(view);
             throw;
         }
     }
 
     public void ReleaseBuffer(BufferView view)
     {
-        _pin.Dispose();
+        // The buffer stays referenced: a span of it read after release is still managed memory.
+        _block?.TakePin().Dispose();
         _buffer?.Dispose();
-        _buffer = null;
     }
+
+    /// <summary>The buffer's bytes; IronPython's read-only exports are written only where our view allows writing.</summary>
+    Span<byte> IMemoryLender.GetSpan()
+    {
+        ReadOnlySpan<byte> span = _buffer!.AsReadOnlySpan();
+        return MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(span), span.Length);
+    }
+
+    MemoryHandle IMemoryLender.Pin() => _buffer!.Pin();
 
     /// <summary>The nearest compiled (not Python-generated) type of <paramref name="type"/>'s hierarchy that
     /// implements IronPython's buffer interface, or null when only Python code implements it.</summary>

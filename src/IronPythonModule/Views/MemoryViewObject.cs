@@ -5,7 +5,8 @@
 //   - every view derived from this one (slices, casts, toreadonly, memoryview(m)) registers on the
 //     same ManagedBuffer, which releases the exporter's view once, when the last of them goes;
 //   - buffers exported *from* this view are counted; release() refuses while any is outstanding;
-//   - after release every operation raises ValueError; a dropped view releases in its finalizer;
+//   - after release every operation raises ValueError; views dropped unreleased have no finalizer:
+//     the shared ManagedBuffer's finalizer releases the export once all of them are gone;
 //   - every access to the memory runs inside the core ViewHandle's Enter, so a release on another
 //     thread (IronPython has no GIL) takes effect for the memory only when those accesses are done.
 using System;
@@ -68,7 +69,6 @@ public static partial class NewBufferModule
                 }
                 catch
                 {
-                    GC.SuppressFinalize(this);
                     release();
                     throw;
                 }
@@ -126,19 +126,6 @@ public static partial class NewBufferModule
         {
             VerifiedView verified = ViewVerifier.Verify(view, CoreFlags.FullRO, "memoryview");
             return new MemoryViewObject(new ManagedBuffer(view), ArrayView.From(verified));
-        }
-
-        /// <summary>Releases the view if the program dropped it unreleased.</summary>
-        ~MemoryViewObject()
-        {
-            // A constructor that threw leaves no handle behind; a finalizer must never throw.
-            try
-            {
-                _handle?.ReleaseUnreachable();
-            }
-            catch (Exception)
-            {
-            }
         }
 
         [Documentation("The underlying object of the memoryview.")]
@@ -215,13 +202,7 @@ public static partial class NewBufferModule
         }
 
         [Documentation("release()\n\nRelease the underlying buffer exposed by the memoryview object.")]
-        public void release()
-        {
-            if (Handle.Release())
-            {
-                GC.SuppressFinalize(this);
-            }
-        }
+        public void release() => Handle.Release();
 
         public MemoryViewObject __enter__()
         {
@@ -548,7 +529,7 @@ public static partial class NewBufferModule
         IPythonBuffer IBufferProtocol.GetBuffer(global::IronPython.Runtime.BufferFlags flags) =>
             PythonBufferAdapter.Export(this, (CoreFlags)(int)flags, "memoryview");
 
-        /// <summary>Always set once construction succeeded (a finalizer may see a half-built object).</summary>
+        /// <summary>Always set once construction succeeded.</summary>
         private ViewHandle Handle => _handle!;
 
         WeakRefTracker? IWeakReferenceable.GetWeakRef() => _tracker;
@@ -579,7 +560,6 @@ public static partial class NewBufferModule
             _ => throw PythonErrors.ValueError("order must be 'C', 'F' or 'A'"),
         };
 
-        /// <remarks>A constructor that throws here leaves no handle behind, which the finalizer expects.</remarks>
         private static ViewHandle Register(ManagedBuffer buffer, ArrayView view) => new(buffer, view);
 
         private MemoryViewObject Derive(ArrayView view)

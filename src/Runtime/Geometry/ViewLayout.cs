@@ -283,6 +283,15 @@ public sealed class ViewLayout
         return true;
     }
 
+    /// <summary>The arrays themselves, for a view that shares them (nobody changes them in place).</summary>
+    internal long[] ShapeArray => _shape;
+
+    /// <inheritdoc cref="ShapeArray"/>
+    internal long[] StridesArray => _strides;
+
+    /// <inheritdoc cref="ShapeArray"/>
+    internal long[]? SuboffsetsArray => _suboffsets;
+
     /// <summary>A layout that takes ownership of arrays the caller built and will not change.</summary>
     internal static ViewLayout Own(long itemSize, long[] shape, long[] strides, long[]? suboffsets) =>
         new(itemSize, shape, strides, suboffsets);

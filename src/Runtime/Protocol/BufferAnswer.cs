@@ -96,9 +96,10 @@ public static class BufferAnswer
             ThrowHelper.ThrowBuffer($"{who}: underlying buffer is not C-contiguous");
         }
 
-        // A 0-d view has NULL shape and strides, as CPython's memoryview exports it.
+        // A 0-d view has NULL shape and strides, as CPython's memoryview exports it. The view shares
+        // the layout's arrays (neither changes them), so an answer copies nothing.
         int ndim = layout.NDim;
-        long[]? shape = ndim == 0 ? null : layout.Shape.ToArray();
+        long[]? shape = ndim == 0 ? null : layout.ShapeArray;
         if (!flags.WantsShape())
         {
             if (answeredFormat is not null)
@@ -117,9 +118,7 @@ public static class BufferAnswer
         view.ItemSize = layout.ItemSize;
         view.Format = answeredFormat;
         view.NDim = ndim;
-        view.SetShape(shape);
-        view.SetStrides(flags.WantsStrides() && ndim != 0 ? layout.Strides.ToArray() : null);
-        view.SetSuboffsets(layout.HasSuboffsets ? layout.Suboffsets.ToArray() : null);
+        view.ShareArrays(shape, flags.WantsStrides() && ndim != 0 ? layout.StridesArray : null, layout.SuboffsetsArray);
         view.Internal = null;
     }
 }

@@ -6,7 +6,14 @@
 // Lifetime: BufferView.Acquire asks an exporter to fill a new view and binds the exporter to it;
 // Release gives the view back exactly once, whatever the number of calls or threads, then clears obj.
 // A view built by hand (Create) has no exporter to call.
+//
+// Vouching: an answer our own core built from a view it had already verified (ArrayView.Answer) is
+// valid by construction, so the verifier records, with the flags it answered, the layout its own
+// check would have produced (ViewVerifier.Vouch) and skips the re-check for that request. Setting any
+// field that verification reads drops the vouch, so an exporter that edits the view afterwards is
+// verified in full. The arrays are never changed in place, so views and layouts may share them.
 using System;
+using NewBuffer.Geometry;
 using System.Threading;
 using NewBuffer.Memory;
 
@@ -21,6 +28,14 @@ public sealed class BufferView
     private long[]? _suboffsets;
     private IBufferExporter? _exporter;
     private int _released;
+    private BufferPointer _buf;
+    private long _len;
+    private bool _readOnly;
+    private string? _format;
+    private long _itemSize;
+    private int _ndim;
+    private ViewLayout? _vouchedLayout;
+    private BufferFlags _vouchedFlags;
 
     /// <summary>An empty descriptor with no dimensions, for an exporter to fill.</summary>
     public BufferView()
@@ -31,7 +46,7 @@ public sealed class BufferView
     public BufferView(int ndim)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(ndim);
-        NDim = ndim;
+        _ndim = ndim;
         _shape = new long[ndim];
         _strides = new long[ndim];
     }
@@ -40,22 +55,70 @@ public sealed class BufferView
     public object? Obj { get; set; }
 
     /// <summary>Where the logical structure starts (<c>buf</c>); may be anywhere inside the exporter's memory.</summary>
-    public BufferPointer Buf { get; set; }
+    public BufferPointer Buf
+    {
+        get => _buf;
+        set
+        {
+            _buf = value;
+            _vouchedLayout = null;
+        }
+    }
 
     /// <summary><c>len</c>: product(shape) * itemsize for a consistent view.</summary>
-    public long Len { get; set; }
+    public long Len
+    {
+        get => _len;
+        set
+        {
+            _len = value;
+            _vouchedLayout = null;
+        }
+    }
 
     /// <summary><c>readonly</c>.</summary>
-    public bool ReadOnly { get; set; }
+    public bool ReadOnly
+    {
+        get => _readOnly;
+        set
+        {
+            _readOnly = value;
+            _vouchedLayout = null;
+        }
+    }
 
     /// <summary><c>format</c>; null means unsigned bytes (<c>"B"</c>).</summary>
-    public string? Format { get; set; }
+    public string? Format
+    {
+        get => _format;
+        set
+        {
+            _format = value;
+            _vouchedLayout = null;
+        }
+    }
 
     /// <summary><c>itemsize</c>.</summary>
-    public long ItemSize { get; set; }
+    public long ItemSize
+    {
+        get => _itemSize;
+        set
+        {
+            _itemSize = value;
+            _vouchedLayout = null;
+        }
+    }
 
     /// <summary><c>ndim</c>; 0 means a scalar.</summary>
-    public int NDim { get; set; }
+    public int NDim
+    {
+        get => _ndim;
+        set
+        {
+            _ndim = value;
+            _vouchedLayout = null;
+        }
+    }
 
     /// <summary><c>shape</c>, or empty when <see cref="HasShape"/> is false.</summary>
     public ReadOnlySpan<long> Shape => _shape;
@@ -127,25 +190,70 @@ public sealed class BufferView
     public void CopyLayoutFrom(BufferView source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        Buf = source.Buf;
-        Len = source.Len;
-        ReadOnly = source.ReadOnly;
-        Format = source.Format;
-        ItemSize = source.ItemSize;
-        NDim = source.NDim;
-        _shape = (long[]?)source._shape?.Clone();
-        _strides = (long[]?)source._strides?.Clone();
-        _suboffsets = (long[]?)source._suboffsets?.Clone();
+        _buf = source._buf;
+        _len = source._len;
+        _readOnly = source._readOnly;
+        _format = source._format;
+        _itemSize = source._itemSize;
+        _ndim = source._ndim;
+
+        // Shared, not copied: no view changes its arrays in place. The same fields keep the same vouch.
+        _shape = source._shape;
+        _strides = source._strides;
+        _suboffsets = source._suboffsets;
+        _vouchedLayout = source._vouchedLayout;
+        _vouchedFlags = source._vouchedFlags;
     }
 
     /// <summary>Sets <c>shape</c> to a copy of <paramref name="shape"/> (null for NULL).</summary>
-    public void SetShape(long[]? shape) => _shape = (long[]?)shape?.Clone();
+    public void SetShape(long[]? shape)
+    {
+        _shape = (long[]?)shape?.Clone();
+        _vouchedLayout = null;
+    }
 
     /// <summary>Sets <c>strides</c> to a copy of <paramref name="strides"/> (null for NULL).</summary>
-    public void SetStrides(long[]? strides) => _strides = (long[]?)strides?.Clone();
+    public void SetStrides(long[]? strides)
+    {
+        _strides = (long[]?)strides?.Clone();
+        _vouchedLayout = null;
+    }
 
     /// <summary>Sets <c>suboffsets</c> to a copy of <paramref name="suboffsets"/> (null for NULL).</summary>
-    public void SetSuboffsets(long[]? suboffsets) => _suboffsets = (long[]?)suboffsets?.Clone();
+    public void SetSuboffsets(long[]? suboffsets)
+    {
+        _suboffsets = (long[]?)suboffsets?.Clone();
+        _vouchedLayout = null;
+    }
+
+    /// <summary>Sets the three arrays to arrays nobody changes (a layout's own), without copying them.</summary>
+    internal void ShareArrays(long[]? shape, long[]? strides, long[]? suboffsets)
+    {
+        _shape = shape;
+        _strides = strides;
+        _suboffsets = suboffsets;
+        _vouchedLayout = null;
+    }
+
+    /// <summary>The arrays as they are, for a layout that takes ownership of them (they never change in place).</summary>
+    internal long[]? ShapeArray => _shape;
+
+    /// <inheritdoc cref="ShapeArray"/>
+    internal long[]? StridesArray => _strides;
+
+    /// <inheritdoc cref="ShapeArray"/>
+    internal long[]? SuboffsetsArray => _suboffsets;
+
+    /// <summary>Records that the fields as they are now answer <paramref name="flags"/> validly with
+    /// <paramref name="layout"/> as their verified geometry (only <see cref="Validation.ViewVerifier"/> calls this).</summary>
+    internal void Vouch(BufferFlags flags, ViewLayout layout)
+    {
+        _vouchedLayout = layout;
+        _vouchedFlags = flags;
+    }
+
+    /// <summary>The vouched layout when the fields were not changed since and the request is the one vouched for.</summary>
+    internal ViewLayout? VouchedLayout(BufferFlags flags) => _vouchedFlags == flags ? _vouchedLayout : null;
 
     /// <summary>Gives the view back to its exporter; only the first call on any thread does anything (C's <c>PyBuffer_Release</c>).</summary>
     /// <remarks>Calls <see cref="IBufferExporter.ReleaseBuffer"/> with <c>obj</c> still set, then clears <c>obj</c>.</remarks>

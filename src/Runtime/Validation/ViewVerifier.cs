@@ -4,7 +4,9 @@
 //               supplied, following suboffset pointers level by level;
 //   answer    - the view is what the request allowed (writable, contiguity, suboffsets), with
 //               CPython's BufferError messages.
-// A view that passes becomes a VerifiedView; nothing downstream re-checks the geometry.
+// A view that passes becomes a VerifiedView; nothing downstream re-checks the geometry. An answer
+// the core built from a view it verified before (ArrayView.Answer) is vouched for here (Vouch) with
+// the layout this check would produce, and then passes without being checked again.
 //
 // Consumers that read a view as the exporter made it (CPython's _testbuffer functions, pygame's
 // Py_buffer importer) acquire with AcquireRaw instead, which checks only the arrays rule: shape,
@@ -90,18 +92,23 @@ public static class ViewVerifier
     {
         ArgumentNullException.ThrowIfNull(view);
         verified = null;
-        if (flags.WantsWritable() && view.ReadOnly)
+        error = null;
+        ViewLayout? layout = view.VouchedLayout(flags);
+        if (layout is null)
         {
-            error = Answer(ViewRule.NotWritable, $"{who}: underlying buffer is not writable");
-            return false;
-        }
+            if (flags.WantsWritable() && view.ReadOnly)
+            {
+                error = Answer(ViewRule.NotWritable, $"{who}: underlying buffer is not writable");
+                return false;
+            }
 
-        error = CheckFields(view, flags, who, out ViewLayout? layout)
-            ?? CheckMemory(view, layout!, who)
-            ?? CheckAnswer(view, layout!, flags, who);
-        if (error is not null)
-        {
-            return false;
+            error = CheckFields(view, flags, who, out layout)
+                ?? CheckMemory(view, layout!, who)
+                ?? CheckAnswer(view, layout!, flags, who);
+            if (error is not null)
+            {
+                return false;
+            }
         }
 
         // Without a shape the consumer sees plain bytes, whatever format came with them.
@@ -185,10 +192,59 @@ public static class ViewVerifier
             }
         }
 
-        long[] strides = view.HasStrides ? view.Strides.ToArray() : ViewLayout.ContiguousStrides(shape, view.ItemSize);
-        long[]? suboffsets = view.HasSuboffsets ? view.Suboffsets.ToArray() : null;
-        layout = ViewLayout.Own(view.ItemSize, shape.ToArray(), strides, suboffsets);
+        // The layout shares the view's arrays: neither ever changes them in place.
+        long[] strides = view.StridesArray ?? ViewLayout.ContiguousStrides(shape, view.ItemSize);
+        layout = ViewLayout.Own(view.ItemSize, view.ShapeArray ?? [], strides, view.SuboffsetsArray);
         return null;
+    }
+
+    /// <summary>Vouches for <paramref name="view"/>, just filled by <see cref="BufferAnswer.FillFrom(BufferView, object?, BufferPointer, ViewLayout, Geometry.ViewFlags, string, bool, BufferFlags, string)"/>
+    /// from <paramref name="source"/>, the layout of a view verified before, as the answer to <paramref name="flags"/>:
+    /// a later verification of it for the same request takes the layout this check would have built, unchecked.</summary>
+    /// <param name="view">The answer.</param>
+    /// <param name="flags">The request it answers.</param>
+    /// <param name="source">The verified layout the answer was made from.</param>
+    /// <param name="formatMatches">The format parses to the itemsize (the one check that depends on the format's text).</param>
+    /// <remarks>Views with suboffsets are not vouched for: their pointers live in memory that may have changed.</remarks>
+    internal static void Vouch(BufferView view, BufferFlags flags, ViewLayout source, bool formatMatches)
+    {
+        if (source.HasSuboffsets || (flags.WantsFormat() && !formatMatches))
+        {
+            return;
+        }
+
+        ViewLayout layout;
+        if (view.HasShape ? view.HasStrides || HasExactContiguousStrides(source) : view.NDim == 0)
+        {
+            layout = source;
+        }
+        else if (view.HasShape)
+        {
+            layout = ViewLayout.Contiguous(source.ItemSize, source.Shape);
+        }
+        else
+        {
+            layout = ViewLayout.Own(1, [view.Len], [1], null);
+        }
+
+        view.Vouch(flags, layout);
+    }
+
+    /// <summary>The strides a view without strides is read with (C order, length-1 dimensions included).</summary>
+    private static bool HasExactContiguousStrides(ViewLayout layout)
+    {
+        long step = layout.ItemSize;
+        for (int i = layout.NDim - 1; i >= 0; i--)
+        {
+            if (layout.Strides[i] != step)
+            {
+                return false;
+            }
+
+            step *= Math.Max(layout.Shape[i], 1);
+        }
+
+        return true;
     }
 
     private static ViewError? CheckFormat(BufferView view, string who)

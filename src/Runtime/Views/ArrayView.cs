@@ -6,8 +6,12 @@
 //
 // Trust: an ArrayView is built from a VerifiedView (or derived from one), so every element lies
 // inside the exporter's memory; indices are checked against the shape here, and memory access still
-// goes through bounds-checked spans.
+// goes through bounds-checked spans. One built that way and derived only by steps that stay inside
+// it (cast, read-only, in-range slices and items, a contiguous copy; no suboffsets) is trusted: its
+// answers to requests are vouched for, so consumers do not verify them again. One built by hand with
+// the public constructor is not.
 using System;
+using System.Threading;
 using NewBuffer.Format;
 using NewBuffer.Geometry;
 using NewBuffer.Memory;
@@ -19,12 +23,20 @@ namespace NewBuffer.Views;
 /// <summary>A typed N-dimensional view over buffer memory; the host-neutral core of a memoryview.</summary>
 public sealed class ArrayView
 {
+    private readonly bool _trusted;
+    private CastMemo? _lastCast;
     private StructFormat? _itemFormat;
     private bool _itemFormatParsed;
 
     /// <summary>A view at <paramref name="buf"/> with the given geometry and item format.</summary>
     public ArrayView(BufferPointer buf, ViewLayout layout, string format, bool readOnly)
+        : this(buf, layout, format, readOnly, trusted: false)
     {
+    }
+
+    private ArrayView(BufferPointer buf, ViewLayout layout, string format, bool readOnly, bool trusted)
+    {
+        _trusted = trusted && !layout.HasSuboffsets;
         Buf = buf;
         Layout = layout ?? throw new ArgumentNullException(nameof(layout));
         Format = format ?? throw new ArgumentNullException(nameof(format));
@@ -67,7 +79,7 @@ public sealed class ArrayView
     public static ArrayView From(VerifiedView verified)
     {
         ArgumentNullException.ThrowIfNull(verified);
-        return new ArrayView(verified.Buf, verified.Layout, verified.Format ?? "B", verified.ReadOnly);
+        return new ArrayView(verified.Buf, verified.Layout, verified.Format ?? "B", verified.ReadOnly, trusted: true);
     }
 
     /// <summary>The item format, or CPython's NotImplementedError when it cannot be read: "memoryview: format u not
@@ -105,7 +117,7 @@ public sealed class ArrayView
     }
 
     /// <summary>The same view, read-only.</summary>
-    public ArrayView AsReadOnly() => ReadOnly ? this : new ArrayView(Buf, Layout, Format, true);
+    public ArrayView AsReadOnly() => ReadOnly ? this : new ArrayView(Buf, Layout, Format, true, _trusted);
 
     /// <summary>Turns a possibly negative index into an offset along <paramref name="dim"/>.</summary>
     /// <exception cref="BufferException">Out of range (Kind Index, CPython's message).</exception>
@@ -201,9 +213,12 @@ public sealed class ArrayView
             buf = buf.Add(startOffset);
         }
 
+        // In range (as Slicing.Adjust makes them), the slice stays inside this view, and so is as trusted as it is.
+        bool inside = count == 0 || (first >= 0 && first < shape[dim] && count > 0
+            && (Int128)first + ((Int128)(count - 1) * step) is var last && last >= 0 && last < shape[dim]);
         shape[dim] = count;
         strides[dim] *= step;
-        return new ArrayView(buf, ViewLayout.Own(Layout.ItemSize, shape, strides, suboffsets), Format, ReadOnly);
+        return new ArrayView(buf, ViewLayout.Own(Layout.ItemSize, shape, strides, suboffsets), Format, ReadOnly, _trusted && inside);
     }
 
     /// <summary>The (N-1)-dimensional view at <paramref name="index"/> of dimension <paramref name="dim"/>.</summary>
@@ -239,15 +254,34 @@ public sealed class ArrayView
             buf,
             ViewLayout.Own(layout.ItemSize, Remove(layout.Shape, dim), Remove(layout.Strides, dim), suboffsets is null ? null : Remove(suboffsets, dim)),
             Format,
-            ReadOnly);
+            ReadOnly,
+            one._trusted);
     }
 
     /// <summary>The view reinterpreted with another format and shape (<c>memoryview.cast</c>, CPython's rules and messages).</summary>
     /// <param name="format">The destination format: one native character, optionally after '@'.</param>
     /// <param name="shape">The new shape, or null for one dimension.</param>
+    /// <remarks>A one-dimensional cast is kept (views are immutable, so the same format gives the same view):
+    /// a chain such as <c>m.cast('B').cast('d')</c> repeated parses and allocates nothing after its first run.</remarks>
     public ArrayView Cast(string format, long[]? shape)
     {
         ArgumentNullException.ThrowIfNull(format);
+        if (shape is null && Volatile.Read(ref _lastCast) is { } memo && memo.Format == format)
+        {
+            return memo.View;
+        }
+
+        ArrayView result = CastUncached(format, shape);
+        if (shape is null)
+        {
+            Volatile.Write(ref _lastCast, new CastMemo(format, result));
+        }
+
+        return result;
+    }
+
+    private ArrayView CastUncached(string format, long[]? shape)
+    {
         if (!Flags.IsCContiguous)
         {
             ThrowHelper.ThrowType("memoryview: casts are restricted to C-contiguous views");
@@ -289,7 +323,7 @@ public sealed class ArrayView
 
         if (shape is null)
         {
-            return new ArrayView(Buf, ViewLayout.Own(itemSize, [length / itemSize], [itemSize], null), format, ReadOnly);
+            return new ArrayView(Buf, ViewLayout.Own(itemSize, [length / itemSize], [itemSize], null), format, ReadOnly, _trusted);
         }
 
         long product = itemSize;
@@ -313,7 +347,7 @@ public sealed class ArrayView
             ThrowHelper.ThrowType("memoryview: product(shape) * itemsize != buffer size");
         }
 
-        return new ArrayView(Buf, ViewLayout.Contiguous(itemSize, shape), format, ReadOnly);
+        return new ArrayView(Buf, ViewLayout.Contiguous(itemSize, shape), format, ReadOnly, _trusted);
     }
 
     /// <summary>Answers a request for this view's memory, as CPython's memoryview does (<c>memory_getbuf</c>): start
@@ -322,8 +356,14 @@ public sealed class ArrayView
     /// <param name="obj">The exporting object.</param>
     /// <param name="flags">The request.</param>
     /// <exception cref="BufferException">The request cannot be met (Kind Buffer, CPython's message).</exception>
-    public void Answer(BufferView view, object? obj, BufferFlags flags) =>
+    public void Answer(BufferView view, object? obj, BufferFlags flags)
+    {
         BufferAnswer.FillFrom(view, obj, Buf, Layout, Flags, Format, ReadOnly, flags, "memoryview");
+        if (_trusted)
+        {
+            ViewVerifier.Vouch(view, flags, Layout, formatMatches: !flags.WantsFormat() || ItemFormat is not null);
+        }
+    }
 
     /// <summary>The items as nested lists (<c>memoryview.tolist</c>): the item itself for a 0-d view.</summary>
     /// <param name="boxer">Turns unpacked values into the host's objects.</param>
@@ -399,7 +439,7 @@ public sealed class ArrayView
 
         Order layoutOrder = order == Order.Fortran ? Order.Fortran : Order.C;
         copy = ToBytes(layoutOrder);
-        return new ArrayView(new ManagedMemoryBlock(copy).At(0), ViewLayout.Contiguous(Layout.ItemSize, Layout.Shape, layoutOrder), Format, readOnly: true);
+        return new ArrayView(new ManagedMemoryBlock(copy).At(0), ViewLayout.Contiguous(Layout.ItemSize, Layout.Shape, layoutOrder), Format, readOnly: true, _trusted);
     }
 
     /// <summary>The items as contiguous bytes in <paramref name="order"/> (<c>memoryview.tobytes</c>).</summary>
@@ -484,6 +524,8 @@ public sealed class ArrayView
 
         return false;
     }
+
+    private sealed record CastMemo(string Format, ArrayView View);
 
     private static long[] Remove(ReadOnlySpan<long> values, int at)
     {

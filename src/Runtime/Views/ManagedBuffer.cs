@@ -1,7 +1,14 @@
 // One exporter's answer, shared by every view derived from it (CPython's _PyManagedBufferObject):
 // memoryview(obj), its slices, casts and toreadonly() all register here, and the exporter's view
 // is released exactly once, when the last of them goes. Registration after that point fails, so a
-// derived view can never outlive the export it reads.
+// derived view can never outlive the export it reads. The count is one int changed by
+// compare-and-swap (no lock): Released once the last view went, and never counted again after that.
+//
+// Views dropped without a release never unregister; instead the managed buffer itself is the one
+// finalizable object per export (views hold it, nothing else does): once every view is unreachable,
+// so is it, and its finalizer releases the export. Views then need no finalizer of their own, so a
+// derived view (a cast, a slice) costs no finalization at all, as in CPython, where they are plain
+// reference-counted objects.
 using System.Threading;
 using NewBuffer.Protocol;
 
@@ -10,9 +17,9 @@ namespace NewBuffer.Views;
 /// <summary>An acquired export and the number of views that still use it.</summary>
 public sealed class ManagedBuffer
 {
-    private readonly object _lock = new();
+    private const int Released = -1;
+
     private int _views;
-    private bool _released;
 
     /// <summary>Wraps an acquired export; it is released when the last registered view is.</summary>
     public ManagedBuffer(BufferView export)
@@ -20,52 +27,75 @@ public sealed class ManagedBuffer
         Export = export;
     }
 
+    /// <summary>Releases the export of views that were all dropped without a release.</summary>
+    ~ManagedBuffer()
+    {
+        if (Interlocked.Exchange(ref _views, Released) == Released)
+        {
+            return;
+        }
+
+        try
+        {
+            Export.Release();
+        }
+        catch (System.Exception)
+        {
+            // A finalizer must never throw; the exporter's own release reports its errors.
+        }
+    }
+
     /// <summary>The exporter's view, as acquired.</summary>
     public BufferView Export { get; }
 
     /// <summary>The number of views registered and not yet released.</summary>
-    public int Views => Volatile.Read(ref _views);
+    public int Views => System.Math.Max(Volatile.Read(ref _views), 0);
 
     /// <summary>True once the export was released.</summary>
-    public bool IsReleased
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _released;
-            }
-        }
-    }
+    public bool IsReleased => Volatile.Read(ref _views) == Released;
 
     /// <summary>Registers one more view.</summary>
     /// <exception cref="BufferException">The export was already released (Kind Value).</exception>
     public void AddView()
     {
-        lock (_lock)
+        int views = Volatile.Read(ref _views);
+        while (true)
         {
-            if (_released)
+            if (views == Released)
             {
                 ThrowHelper.ThrowValue("operation forbidden on released memoryview object");
             }
 
-            _views++;
+            int seen = Interlocked.CompareExchange(ref _views, views + 1, views);
+            if (seen == views)
+            {
+                return;
+            }
+
+            views = seen;
         }
     }
 
     /// <summary>Unregisters a view; the last one releases the export.</summary>
     public void RemoveView()
     {
-        lock (_lock)
+        int views = Volatile.Read(ref _views);
+        while (views > 0)
         {
-            if (_released || --_views > 0)
+            int next = views == 1 ? Released : views - 1;
+            int seen = Interlocked.CompareExchange(ref _views, next, views);
+            if (seen == views)
             {
+                if (next == Released)
+                {
+                    System.GC.SuppressFinalize(this);
+                    Export.Release();
+                }
+
                 return;
             }
 
-            _released = true;
+            views = seen;
         }
-
-        Export.Release();
     }
 }

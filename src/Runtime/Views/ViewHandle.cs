@@ -4,12 +4,14 @@
 //   - every access to the memory runs inside Enter()...Dispose(); once released, Enter fails with
 //     CPython's ValueError text, and the registration is removed (possibly releasing the export)
 //     only when the last operation already inside has left, so no reader ever outlives the memory;
-//   - Release() refuses while buffers exported from the view are outstanding (BufferError), checked
-//     under the same lock that counts those exports, so a release and an export cannot both win;
+//   - Release() refuses while buffers exported from the view are outstanding (BufferError): it closes
+//     the export count with one compare-and-swap from 0, and an export counts itself with one from
+//     any open value, so a release and an export cannot both win (no lock: a request pays two atomics);
 //   - the registration is removed exactly once, by Release, by the last operation to leave, or by
 //     ReleaseUnreachable (a finalizer: nobody can reach the view, exports or not).
 // Invariant: _state holds the released bit and the number of operations inside; after the bit is
-// set the count only falls, so exactly one party sees "released and empty".
+// set the count only falls, so exactly one party sees "released and empty". _exports is the number
+// of outstanding exports, or Closed once Release won; it is closed only from 0.
 using System.Threading;
 using NewBuffer.Protocol;
 
@@ -19,11 +21,15 @@ namespace NewBuffer.Views;
 public sealed class ViewHandle
 {
     private const int ReleasedBit = 1 << 30;
+    private const int Closed = -1;
+    private const string ReleasedMessage = "operation forbidden on released memoryview object";
 
-    private readonly object _lock = new();
     private int _state;
     private int _exports;
-    private int _removed;
+
+    // Cleared when the registration is removed, so a released view that is still referenced does not
+    // keep the managed buffer (and through it the export of views dropped unreleased) reachable.
+    private ManagedBuffer? _buffer;
 
     /// <summary>Registers <paramref name="view"/> on <paramref name="buffer"/>.</summary>
     /// <exception cref="BufferException">The buffer's export was already released (Kind Value).</exception>
@@ -31,12 +37,13 @@ public sealed class ViewHandle
     {
         System.ArgumentNullException.ThrowIfNull(buffer);
         buffer.AddView();
-        Buffer = buffer;
+        _buffer = buffer;
         View = view;
     }
 
     /// <summary>The shared export this view is registered on.</summary>
-    public ManagedBuffer Buffer { get; }
+    /// <exception cref="BufferException">The view's registration was removed by its release (Kind Value).</exception>
+    public ManagedBuffer Buffer => Volatile.Read(ref _buffer) ?? ThrowHelper.Throw<ManagedBuffer>(BufferErrorKind.Value, ReleasedMessage);
 
     /// <summary>The view's geometry and format; reading its memory needs <see cref="Enter"/>.</summary>
     public ArrayView View { get; }
@@ -80,52 +87,56 @@ public sealed class ViewHandle
     /// <exception cref="BufferException">The view was released (Kind Value).</exception>
     public void AddExport()
     {
-        lock (_lock)
+        int exports = Volatile.Read(ref _exports);
+        while (true)
         {
-            if (IsReleased)
+            // A view released unreachable (its finalizer) keeps its count open for exports still out.
+            if (exports == Closed || IsReleased)
             {
                 ThrowReleased();
             }
 
-            _exports++;
+            int seen = Interlocked.CompareExchange(ref _exports, exports + 1, exports);
+            if (seen == exports)
+            {
+                return;
+            }
+
+            exports = seen;
         }
     }
 
     /// <summary>Uncounts a buffer exported from this view.</summary>
-    public void RemoveExport()
-    {
-        lock (_lock)
-        {
-            _exports--;
-        }
-    }
+    /// <remarks>The count cannot be closed while this export is out, so a plain decrement is exact.</remarks>
+    public void RemoveExport() => Interlocked.Decrement(ref _exports);
 
     /// <summary><c>memoryview.release()</c>: false when already released.</summary>
     /// <exception cref="BufferException">Buffers exported from the view are outstanding (Kind Buffer, CPython's message).</exception>
     public bool Release()
     {
-        int before;
-        lock (_lock)
+        int exports = Interlocked.CompareExchange(ref _exports, Closed, 0);
+        if (exports == Closed || (exports == 0 && IsReleased))
+        {
+            return false;
+        }
+
+        if (exports > 0)
         {
             if (IsReleased)
             {
                 return false;
             }
 
-            if (_exports > 0)
-            {
-                ThrowHelper.ThrowBuffer($"memoryview has {_exports} exported buffer{(_exports == 1 ? string.Empty : "s")}");
-            }
-
-            before = Interlocked.Or(ref _state, ReleasedBit);
+            ThrowHelper.ThrowBuffer($"memoryview has {exports} exported buffer{(exports == 1 ? string.Empty : "s")}");
         }
 
+        int before = Interlocked.Or(ref _state, ReleasedBit);
         if (before == 0)
         {
             Remove();
         }
 
-        return true;
+        return (before & ReleasedBit) == 0;
     }
 
     /// <summary>Releases a view nobody can reach any more (a finalizer), whatever its exports.</summary>
@@ -146,15 +157,9 @@ public sealed class ViewHandle
         }
     }
 
-    private void Remove()
-    {
-        if (Interlocked.Exchange(ref _removed, 1) == 0)
-        {
-            Buffer.RemoveView();
-        }
-    }
+    private void Remove() => Interlocked.Exchange(ref _buffer, null)?.RemoveView();
 
-    private static void ThrowReleased() => ThrowHelper.ThrowValue("operation forbidden on released memoryview object");
+    private static void ThrowReleased() => ThrowHelper.ThrowValue(ReleasedMessage);
 
     /// <summary>An operation in progress on a view's memory; the view's registration outlives it.</summary>
     public readonly struct Operation : System.IDisposable

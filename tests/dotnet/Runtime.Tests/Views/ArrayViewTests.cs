@@ -316,4 +316,16 @@ public class ArrayViewTests
 
         Assert.That((row.Layout.Shape.ToArray(), row.ToBytes()), Is.EqualTo((new long[] { 0 }, Array.Empty<byte>())));
     }
+
+    [Test]
+    public void Cast_SameFormatAgain_ReturnsTheKeptViewWithoutParsing()
+    {
+        ArrayView view = Bytes(new byte[16]);
+        ArrayView doubles = view.Cast("d", null);
+
+        Assert.That(view.Cast("d", null), Is.SameAs(doubles));
+        Assert.That(view.Cast("i", null).Layout.Shape.ToArray(), Is.EqualTo(new long[] { 4 }));
+        Assert.That(view.Cast("d", null), Is.Not.SameAs(doubles), "only the last cast is kept");
+        Assert.That(view.Cast("d", [2]).Layout.Shape.ToArray(), Is.EqualTo(new long[] { 2 }));
+    }
 }
