@@ -88,7 +88,11 @@ public sealed class ManagedBuffer
             {
                 if (next == Released)
                 {
+                    // The finalizer is this type's release of last resort, not a Dispose pattern:
+                    // once the count reached Released it has nothing left to do.
+#pragma warning disable CA1816
                     System.GC.SuppressFinalize(this);
+#pragma warning restore CA1816
                     Export.Release();
                 }
 
