@@ -756,5 +756,38 @@ class Request(unittest.TestCase):
         ro.release_buffer()
 
 
+class RefusedAnswersAreReleasedInEveryStyle(unittest.TestCase):
+
+    def test_readonly_answer_to_a_writable_request(self):
+        released = []
+
+        class ByBuffer(newbuffer.Buffer):
+            def __buffer__(self, flags):
+                return memoryview(b'abc')
+
+            def __release_buffer__(self, view):
+                released.append('__buffer__')
+
+        class ByGetbuffer(newbuffer.Buffer):
+            def __getbuffer__(self, flags):
+                return mv(b'abc')
+
+            def __releasebuffer__(self, view):
+                released.append('__getbuffer__')
+
+        class ByMixin(Counted):
+            def _get_buffer(self, view, flags):
+                Counted._get_buffer(self, view, flags)
+                view.readonly = True
+
+            def _release_buffer(self, view):
+                released.append('BufferMixin')
+
+        for cls in (ByBuffer, ByGetbuffer, ByMixin):
+            with self.assertRaisesRegex(BufferError, 'not writable'):
+                newbuffer.request(cls(), newbuffer.PyBUF_WRITABLE)
+        self.assertEqual(released, ['__buffer__', '__getbuffer__', 'BufferMixin'])
+
+
 if __name__ == '__main__':
     unittest.main()
