@@ -73,11 +73,8 @@ class DelegatingTests(unittest.TestCase):
         d = Delegating(target)
         m = newbuffer.memoryview(d)
         sub = m[1:]
-        kept = newbuffer.memoryview(m)              # a view of its own: holds the export past m.release()
         m.release()
-        self.assertIn('released', repr(sub))        # derived views go with their head
-        self.assertEqual(d.log.releases, 0, 'memoryview(m) still holds the export')
-        kept.release()
+        self.assertEqual(d.log.releases, 0, 'a derived view still holds the export')
         sub.release()
         self.assertEqual(d.log.released, [target])
 
