@@ -48,6 +48,7 @@ public static partial class NewBufferModule
         private bool _filling;
         private bool _ownsExport;
         private ExportGuard? _guard;
+        private Protocol.BufferFlags _request;
 
         /// <summary>An unallocated Py_buffer, ready for get_buffer.</summary>
         public PyBufferObject(object? buffer_address = null, bool filled = false, bool preserve = false)
@@ -283,6 +284,7 @@ public static partial class NewBufferModule
                         _view = view;
                         _filled = true;
                         _ownsExport = true;
+                        _request = (Protocol.BufferFlags)request;
                         _materialized = null;
                         _guard = new ExportGuard(view);
                     }
@@ -311,6 +313,18 @@ public static partial class NewBufferModule
 
             // Outside the lock: the release may call back into the exporter's Python code.
             view.Release();
+        }
+
+        [Documentation("verify()\n\nCheck the view filled by get_buffer as a consumer must before reading it, against the flags\n"
+            + "it was requested with: None when valid, else the error newbuffer.request would raise for the same\n"
+            + "answer (ValueError for a broken structure, BufferError for an answer that ignores the request).")]
+        public void verify()
+        {
+            // Under the gate: release_buffer cannot free the memory the verifier follows (suboffset pointers).
+            lock (_gate)
+            {
+                ViewVerifier.Verify(Owned(nameof(verify)), _request, "memoryview");
+            }
         }
 
         public bool __bool__() => _view is not null;
@@ -396,6 +410,10 @@ public static partial class NewBufferModule
             _view = null;
             _filled = false;
         }
+
+        /// <summary>The view get_buffer filled; the Py_buffers lent to an exporter hold no answer to a request yet.</summary>
+        private BufferView Owned(string method) => _ownsExport && _view is not null ? _view
+            : throw PythonErrors.ValueError($"{method}() needs a Py_buffer filled by get_buffer and not yet released");
 
         private BufferView View(string name) =>
             _view ?? throw PythonErrors.AttributeError($"property {name} is undefined for an unallocated view");

@@ -703,5 +703,91 @@ class Differential(unittest.TestCase):
                 rv.close()
 
 
+class Counted(newbuffer.BufferMixin):
+    """A bytearray exported through BufferMixin, counting gets and releases."""
+
+    def __init__(self, n=16):
+        self.data = bytearray(range(n))
+        self.gets = self.releases = 0
+
+    def _get_buffer(self, view, flags):
+        view.obj = self
+        view.buf = self.data
+        view.len = len(self.data)
+        view.itemsize = 1
+        view.format = 'B'
+        view.ndim = 1
+        view.shape = (len(self.data),)
+        view.strides = (1,)
+        self.gets += 1
+
+    def _release_buffer(self, view):
+        self.releases += 1
+
+
+class Request(unittest.TestCase):
+
+    def test_request_is_verified_with_exactly_the_flags(self):
+        m = newbuffer.request(bytearray(b'abc'), newbuffer.PyBUF_WRITABLE)
+        self.assertFalse(m.readonly)
+        m.release()
+        with self.assertRaises(BufferError):
+            newbuffer.request(b'abc', newbuffer.PyBUF_WRITABLE)
+        self.assertEqual(mv._from_flags(b'ab', newbuffer.PyBUF_SIMPLE).tobytes(), b'ab')
+
+    def test_py_buffer_verify_raises_what_request_raises(self):
+        class Lying(Counted):
+            def _get_buffer(self, view, flags):
+                Counted._get_buffer(self, view, flags)
+                view.shape = (17,)
+        p = newbuffer.get_buffer(Lying(), newbuffer.PyBUF_FULL_RO)
+        with self.assertRaises(ValueError) as by_verify:
+            p.verify()
+        with self.assertRaises(ValueError) as by_request:
+            newbuffer.request(Lying(), newbuffer.PyBUF_FULL_RO)
+        self.assertEqual(str(by_verify.exception), str(by_request.exception))
+        p.release_buffer()
+        with self.assertRaisesRegex(ValueError, 'filled by get_buffer'):
+            p.verify()
+        q = newbuffer.get_buffer(b'ab', newbuffer.PyBUF_WRITABLE & 0)
+        self.assertIsNone(q.verify())
+        q.release_buffer()
+        ro = newbuffer.get_buffer(b'ab', newbuffer.PyBUF_SIMPLE)
+        ro.release_buffer()
+
+
+class RefusedAnswersAreReleasedInEveryStyle(unittest.TestCase):
+
+    def test_readonly_answer_to_a_writable_request(self):
+        released = []
+
+        class ByBuffer(newbuffer.Buffer):
+            def __buffer__(self, flags):
+                return memoryview(b'abc')
+
+            def __release_buffer__(self, view):
+                released.append('__buffer__')
+
+        class ByGetbuffer(newbuffer.Buffer):
+            def __getbuffer__(self, flags):
+                return mv(b'abc')
+
+            def __releasebuffer__(self, view):
+                released.append('__getbuffer__')
+
+        class ByMixin(Counted):
+            def _get_buffer(self, view, flags):
+                Counted._get_buffer(self, view, flags)
+                view.readonly = True
+
+            def _release_buffer(self, view):
+                released.append('BufferMixin')
+
+        for cls in (ByBuffer, ByGetbuffer, ByMixin):
+            with self.assertRaisesRegex(BufferError, 'not writable'):
+                newbuffer.request(cls(), newbuffer.PyBUF_WRITABLE)
+        self.assertEqual(released, ['__buffer__', '__getbuffer__', 'BufferMixin'])
+
+
 if __name__ == '__main__':
     unittest.main()

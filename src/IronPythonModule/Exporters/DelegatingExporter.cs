@@ -40,7 +40,7 @@ internal sealed class DelegatingExporter : ReturnedViewExporter
 
             IBufferExporter exporter = ExporterDispatch.TryCreate(Context, returned)
                 ?? throw PythonErrors.TypeError($"__buffer__ returned an object without a buffer (got '{PythonErrors.TypeName(returned)}')");
-            inner = AcquireInner(exporter, flags);
+            inner = AcquireInner(exporter, flags, returned);
         }
 
         Answer(view, returned, inner.Internal);

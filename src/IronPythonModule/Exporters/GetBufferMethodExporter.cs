@@ -31,7 +31,7 @@ internal sealed class GetBufferMethodExporter : ReturnedViewExporter
             MemoryView theirs => new NativeExporter(theirs),
             _ => throw PythonErrors.TypeError($"__getbuffer__ returned non-memoryview object (got '{PythonErrors.TypeName(returned)}')"),
         };
-        AcquireInner(inner, flags);
+        AcquireInner(inner, flags, returned);
         Answer(view, returned, returned);
     }
 }

@@ -6,7 +6,10 @@
 // attributes cannot sit on newbuffer's own assembly (every host loads it at start, so the methods
 // would appear without install()); install() therefore loads a run-only dynamic assembly that holds
 // nothing but those attributes, naming the compiled extension classes below. The assembly is made
-// once per process and loaded into each runtime that installs (loading is idempotent). The binder
+// once per process and loaded into each runtime that installs (loading is idempotent); IronPython's
+// builtin types (and their member caches) are shared by every runtime of a process, so once one
+// runtime installed, other runtimes may find the methods too (a host running several engines;
+// a program that never calls install() in its process sees none). The binder
 // caches misses: a lookup of bytearray.__buffer__ before install() would stay an AttributeError, so
 // install() also empties the binder's two member caches and bumps the extended types' versions,
 // which invalidates rules and ExportSlots entries of their Python subclasses. Both are private
@@ -60,6 +63,9 @@ internal static class BuiltinBuffers
             ForgetCachedMembers(python);
         }
     }
+
+    /// <summary>Whether some runtime of this process installed the methods (the binder then shows them to every runtime).</summary>
+    public static bool IsLoaded => s_assembly.IsValueCreated;
 
     /// <summary>Whether <paramref name="method"/> (as a class lookup finds it) is one of the methods added here.</summary>
     /// <remarks>A class lookup finds a descriptor naming the extended type; IronPython 3.4 defines no

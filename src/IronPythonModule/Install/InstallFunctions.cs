@@ -32,6 +32,10 @@ public static partial class NewBufferModule
         }
     }
 
+    [Documentation("_pep688_in_process()\n\nTrue once install() ran in any runtime of this process: IronPython's binder shares\n"
+        + "builtin types between runtimes, so their __buffer__/__release_buffer__ may then be visible in every runtime.")]
+    public static bool _pep688_in_process() => BuiltinBuffers.IsLoaded;
+
     [Documentation("_has_native_buffer(cls)\n\nTrue when instances of cls are exported by IronPython itself (bytes, bytearray,\n"
         + "array, ctypes... and their subclasses), so cls cannot also inherit newbuffer.Buffer.")]
     public static bool _has_native_buffer(object? cls) =>

@@ -176,9 +176,13 @@ public static partial class NewBufferModule
         public bool contiguous => Live().Flags.IsAnyContiguous;
 
         [ClassMethod]
-        [Documentation("_from_flags(object, flags)\n\nCreate a memoryview requesting exactly flags from object (private, for tests).")]
+        [Documentation("_from_flags(object, flags)\n\nThe same as newbuffer.request(object, flags) (kept for older tests).")]
         public static object _from_flags(CodeContext context, PythonType cls, object? @object, object? flags) =>
-            new MemoryViewObject(context, @object, (CoreFlags)PythonValues.ToClinicInt(flags), shareMemoryView: false);
+            Request(context, @object, flags);
+
+        /// <summary>newbuffer.request: a new export of exactly <paramref name="flags"/>, verified (even from a memoryview).</summary>
+        internal static MemoryViewObject Request(CodeContext context, object? @object, object? flags) =>
+            new(context, @object, (CoreFlags)PythonValues.ToClinicInt(flags), shareMemoryView: false);
 
         /// <remarks>IronPython 3.4's binder never calls __class_getitem__ (for any class), so memoryview[int] itself still
         /// fails there; memoryview.__class_getitem__(int) answers as CPython 3.14's memoryview[int] does.</remarks>
