@@ -2,13 +2,18 @@
 // ctypes.addressof) into memory the runtime can bound. Three ways, in order:
 //   1. the registry: memory any block already registered (everything newbuffer exported, pinned);
 //   2. ctypes objects reachable from the exporter's attributes, registered on the spot - this is how
-//      pygame-style exporters that keep their ctypes arrays on self work unchanged;
+//      pygame-style exporters that keep their ctypes arrays on self work unchanged. An attribute that
+//      is a dict, list or tuple is looked into one level deep (its values, at most MaxContainerItems of
+//      them; nothing nested deeper), so the search is bounded and a container holding itself is no
+//      cycle. A c_char_p bounds the string it points to: through its NUL, or the bytes it was made
+//      from when they hold none; the string is not registered, since reassigning .value frees it;
 //   3. unsafe mode (newbuffer.set_unsafe_addresses(True)): the address is trusted for the length the
 //      view claims. Off by default: an address nobody vouches for is a ValueError, never a read.
 using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using IronPython.Runtime;
 using IronPython.Runtime.Operations;
 using NewBuffer.Memory;
@@ -17,6 +22,9 @@ namespace NewBuffer.IronPython;
 
 internal static class MemoryResolver
 {
+    /// <summary>How many values of one container attribute are looked at for ctypes memory.</summary>
+    private const int MaxContainerItems = 1024;
+
     private static readonly ConditionalWeakTable<object, RegisteredMemory> s_registered = new();
     private static volatile bool s_unsafe;
 
@@ -46,7 +54,7 @@ internal static class MemoryResolver
 
         foreach (object? hint in hints)
         {
-            if (RegisterCtypesAttributes(hint) && MemoryRegistry.TryResolve(address, count, out pointer))
+            if (TryResolveInAttributes(hint, address, count, out pointer))
             {
                 return pointer;
             }
@@ -88,24 +96,105 @@ internal static class MemoryResolver
         return false;
     }
 
-    private static bool RegisterCtypesAttributes(object? hint)
+    private static bool TryResolveInAttributes(object? hint, long address, long count, out BufferPointer pointer)
     {
+        pointer = default;
         if (hint is null || !PythonOps.TryGetBoundAttr(hint, "__dict__", out object? dict) || dict is not PythonDictionary attributes)
         {
             return false;
         }
 
-        bool any = false;
+        bool registered = false;
         foreach (KeyValuePair<object, object?> item in attributes)
         {
-            if (item.Value is IBufferProtocol candidate && IsCtypes(candidate))
+            if (item.Value is PythonDictionary or PythonList or PythonTuple)
             {
-                Register(candidate);
-                any = true;
+                int seen = 0;
+                foreach (object? value in ContainerValues(item.Value))
+                {
+                    if (++seen > MaxContainerItems)
+                    {
+                        break;
+                    }
+
+                    if (TryUseCtypes(value, address, count, ref registered, out pointer))
+                    {
+                        return true;
+                    }
+                }
+            }
+            else if (TryUseCtypes(item.Value, address, count, ref registered, out pointer))
+            {
+                return true;
             }
         }
 
-        return any;
+        return registered && MemoryRegistry.TryResolve(address, count, out pointer);
+    }
+
+    // A snapshot: the exporter's own code may change its containers while we look.
+    private static object?[] ContainerValues(object container) => container switch
+    {
+        PythonDictionary d => [.. d.Values],
+        PythonList l => [.. l],
+        PythonTuple t => [.. t],
+        _ => [],
+    };
+
+    /// <summary>Registers a ctypes <paramref name="value"/>; answers at once when it is a c_char_p whose string holds the bytes asked for.</summary>
+    private static bool TryUseCtypes(object? value, long address, long count, ref bool registered, out BufferPointer pointer)
+    {
+        pointer = default;
+        if (value is not IBufferProtocol candidate || !IsCtypes(candidate))
+        {
+            return false;
+        }
+
+        Register(candidate);
+        registered = true;
+        return TryCharPointerString(candidate, address, count, out pointer);
+    }
+
+    /// <summary>The string a c_char_p points to, when <paramref name="address"/> and <paramref name="count"/> bytes lie inside it.</summary>
+    /// <remarks>Only strings made from bytes are bounded: the bytes (kept in <c>_objects</c>) tell how much
+    /// memory ctypes copied, so the NUL is searched inside it and never past it.</remarks>
+    private static unsafe bool TryCharPointerString(IBufferProtocol candidate, long address, long count, out BufferPointer pointer)
+    {
+        pointer = default;
+        if (!PythonOps.TryGetBoundAttr(candidate, "_type_", out object? code) || code is not "z"
+            || !PythonOps.TryGetBoundAttr(candidate, "_objects", out object? source) || source is not Bytes bytes || bytes.Count == 0)
+        {
+            return false;
+        }
+
+        nint start;
+        using (IPythonBuffer slot = candidate.GetBuffer(global::IronPython.Runtime.BufferFlags.Simple))
+        {
+            ReadOnlySpan<byte> span = slot.AsReadOnlySpan();
+            if (span.Length < IntPtr.Size)
+            {
+                return false;
+            }
+
+            start = MemoryMarshal.Read<nint>(span);
+        }
+
+        if (start == 0)
+        {
+            return false;
+        }
+
+        int nul = new ReadOnlySpan<byte>((void*)start, bytes.Count).IndexOf((byte)0);
+        long length = nul >= 0 ? nul + 1 : bytes.Count;
+        long offset = address - start;
+        if (offset < 0 || offset > length || count > length - offset)
+        {
+            return false;
+        }
+
+        // The block keeps the c_char_p and its bytes alive while a view reads the string.
+        pointer = new NativeMemoryBlock(start, length, owner: new object[] { candidate, bytes }).At(offset);
+        return true;
     }
 
     // ctypes instances are of Python classes generated over IronPython.Modules.CTypes' .NET types.

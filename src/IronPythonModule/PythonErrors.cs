@@ -12,6 +12,7 @@ using IronPython.Runtime.Operations;
 using IronPython.Runtime.Types;
 using NewBuffer.Format;
 using NewBuffer.Protocol;
+using NewBuffer.Validation;
 using PythonBufferError = IronPython.Runtime.Exceptions.BufferException;
 
 namespace NewBuffer.IronPython;
@@ -95,8 +96,18 @@ internal static class PythonErrors
     public static string TypeName(object? value) =>
         value is int ? "int" : PythonType.Get__name__(DynamicHelpers.GetPythonType(value));
 
+    /// <summary>The message of a broken rule, with what a Python exporter most likely did wrong where that is plain.</summary>
+    /// <remarks>A Py_buffer filled by _get_buffer starts at ndim 0, a single item; exporters that set len for
+    /// many items and forget ndim break the len rule, and CPython's message alone does not say why.</remarks>
+    public static string WithHint(ViewError error) =>
+        error.Rule == ViewRule.LenMismatch && error.NDim == 0
+            ? error.Message + " (ndim was left at 0, which makes the view a single item: set view.ndim and view.shape for more)"
+            : error.Message;
+
     private sealed class Factory : IBufferErrorFactory
     {
         public Exception Create(BufferErrorKind kind, string message) => PythonErrors.Create(null, kind, message);
+
+        public Exception Create(ViewError error) => PythonErrors.Create(null, error.Kind, WithHint(error));
     }
 }

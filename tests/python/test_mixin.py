@@ -105,7 +105,7 @@ class MixinTests(unittest.TestCase):
 
         g = Wrong(2, 3)
         for consume in (newbuffer.memoryview, memoryview, bytes):
-            with self.assertRaisesRegex(ValueError, r'len is 40, but product\(shape\) \* itemsize is 48'):
+            with self.assertRaisesRegex(ValueError, r'len is 40, but product\(shape\) \* itemsize is 48$'):
                 consume(g)
         self.assertEqual(g.log.gets, g.log.releases)
 
@@ -256,6 +256,112 @@ class MixinTests(unittest.TestCase):
             self.assertEqual(bytes(Unreachable()), b'hidden')
         finally:
             newbuffer.set_unsafe_addresses(False)
+
+    def test_ctypes_memory_in_container_attributes_is_found(self):
+        class Held(BufferMixin):
+            def __init__(self, holder, where):
+                self.holder = holder
+                self.where = where
+
+            def _get_buffer(self, view, flags):
+                view.obj = self
+                view.buf = ctypes.addressof(self.where) + 1
+                view.len = 3
+                view.itemsize = 1
+                view.ndim = 1
+                view.readonly = False
+
+        for wrap in (lambda a: [0, a], lambda a: (a,), lambda a: {'a': a}):
+            array = (ctypes.c_char * 5)(*b'abcde')
+            e = Held(wrap(array), array)
+            self.assertEqual(bytes(e), b'bcd')
+            m = newbuffer.memoryview(e)
+            m[0] = ord('X')
+            m.release()
+            self.assertEqual(array.raw, b'aXcde')
+
+    def test_container_search_is_one_level_and_survives_cycles(self):
+        deep = (ctypes.c_char * 4)(*b'deep')
+        cyclic = [0]
+        cyclic.append(cyclic)
+        cyclic_dict = {}
+        cyclic_dict['me'] = cyclic_dict
+
+        class Nested(BufferMixin):
+            def __init__(self):
+                self.cyclic = cyclic
+                self.cyclic_dict = cyclic_dict
+                self.nested = [[deep]]
+
+            def _get_buffer(self, view, flags):
+                view.obj = self
+                view.buf = ctypes.addressof(deep)
+                view.len = 4
+                view.itemsize = 1
+                view.ndim = 1
+
+        with self.assertRaisesRegex(ValueError, 'is not inside memory newbuffer knows'):
+            bytes(Nested())
+
+    def test_c_char_p_bounds_the_string_it_points_to(self):
+        class Text(BufferMixin):
+            def __init__(self, text, start, length):
+                self.text = ctypes.c_char_p(text)
+                self.start = start
+                self.length = length
+
+            def _get_buffer(self, view, flags):
+                view.obj = self
+                view.buf = ctypes.cast(self.text, ctypes.c_void_p).value + self.start
+                view.len = self.length
+                view.itemsize = 1
+                view.ndim = 1
+
+        self.assertEqual(bytes(Text(b'hello', 0, 5)), b'hello')
+        self.assertEqual(bytes(Text(b'hello', 1, 3)), b'ell')
+        self.assertEqual(bytes(Text(b'ab\x00cd', 0, 3)), b'ab\x00')
+        with self.assertRaisesRegex(ValueError, 'of a memory block of 3 bytes'):
+            bytes(Text(b'ab\x00cd', 0, 4))
+        with self.assertRaisesRegex(ValueError, 'is not inside memory newbuffer knows'):
+            bytes(Text(b'hello', 40, 1))
+        class InDict(BufferMixin):
+            def __init__(self):
+                self.held = {'p': ctypes.c_char_p(b'held')}
+
+            def _get_buffer(self, view, flags):
+                view.obj = self
+                view.buf = ctypes.cast(self.held['p'], ctypes.c_void_p).value
+                view.len = 4
+                view.itemsize = 1
+                view.ndim = 1
+
+        self.assertEqual(bytes(InDict()), b'held')
+
+    def test_ndim_left_at_zero_says_so_and_is_released(self):
+        class Flat(BufferMixin):
+            def __init__(self, length):
+                self.memory = (ctypes.c_char * 8)()
+                self.length = length
+                self.gets = self.releases = 0
+
+            def _get_buffer(self, view, flags):
+                self.gets += 1
+                view.obj = self
+                view.buf = ctypes.addressof(self.memory)
+                view.len = self.length
+                view.itemsize = 1
+
+            def _release_buffer(self, view):
+                self.releases += 1
+
+        e = Flat(8)
+        for consume in (newbuffer.memoryview, bytes):
+            with self.assertRaisesRegex(ValueError, r'len is 8, but product\(shape\) \* itemsize is 1 \(ndim was left at 0'):
+                consume(e)
+        self.assertEqual((e.gets, e.releases), (2, 2))
+        scalar = newbuffer.memoryview(Flat(1))
+        self.assertEqual((scalar.ndim, scalar.tobytes()), (0, b'\x00'))
+        scalar.release()
 
     def test_suboffsets_and_internal_fields(self):
         rows = [bytearray(b'ab'), bytearray(b'cd')]

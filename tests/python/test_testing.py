@@ -277,6 +277,16 @@ def swallows_errors(x):
 KEPT = []
 
 
+def release_kept():
+    old, sys.stderr = sys.stderr, io.StringIO()   # the 'release raises' cases report there
+    try:
+        for kept in KEPT:
+            (kept.release_buffer if isinstance(kept, newbuffer.Py_buffer) else kept.release)()
+    finally:
+        sys.stderr = old
+    del KEPT[:]
+
+
 def never_releases(x):
     m = newbuffer.memoryview(x)
     KEPT.append(m)
@@ -353,13 +363,7 @@ class CheckConsumerTests(unittest.TestCase):
             self.assertIn('Fortran order [__getbuffer__]', taken)
             self.assertIn('release raises [BufferMixin]', taken)
         finally:
-            old, sys.stderr = sys.stderr, io.StringIO()   # the 'release raises' cases report there
-            try:
-                for m in KEPT:
-                    m.release()
-            finally:
-                sys.stderr = old
-            del KEPT[:]
+            release_kept()
 
     def test_a_consumer_that_lets_a_dotnet_exception_out_is_reported(self):
         report = testing.check_consumer(leaks_dotnet_exceptions, INVALID + VALID)
@@ -423,6 +427,43 @@ class CheckConsumerTests(unittest.TestCase):
         self.assertEqual(lines[0], 'check_consumer: %d cases, 4 failed' % len(INVALID))
         self.assertEqual(len(lines), 2 + 4)
         self.assertTrue(lines[2].startswith('len negative [BufferMixin]'))
+
+    def test_the_table_names_every_case_each_broken_consumer_gets_wrong(self):
+        consumers = [
+            (swallows_errors, INVALID, 'accepted'),
+            (never_releases, VALID, 'not-released'),
+            (leaks_dotnet_exceptions, INVALID, 'leaked'),
+            (ignores_strides, VALID, 'wrong-bytes'),
+        ]
+        try:
+            for consumer, cases, problem in consumers:
+                with self.subTest(consumer=consumer.__name__):
+                    report = testing.check_consumer(consumer, cases)
+                    self.assertFalse(report.ok)
+                    self.assertEqual(report.failed(), report.failed(problem))
+                    rows = str(report).splitlines()[2:]
+                    self.assertEqual(len(rows), len(report.failures))
+                    for failure, row in zip(report.failures, rows):
+                        self.assertEqual(row.split(problem)[0].strip(), failure.name)
+                        self.assertIn(' '.join(failure.detail.split()), row)
+                    self.assertEqual(sorted(set(r.split(problem)[0].strip() for r in rows)), sorted(report.failed()))
+        finally:
+            release_kept()
+
+    def test_a_consumer_that_keeps_a_raw_request_unreleased_is_reported(self):
+        def keeps_raw(x):
+            raw = newbuffer.get_buffer(x, FULL_RO)
+            KEPT.append(raw)
+            return read(x)
+
+        cases = [c for c in VALID if c.kind in ("format 'B'", 'Fortran order')]
+        try:
+            report = testing.check_consumer(keeps_raw, cases)
+        finally:
+            release_kept()
+        self.assertEqual(sorted(report.failed('not-released')), names(cases))
+        self.assertEqual(report.failed(), report.failed('not-released'))
+        self.assertIn('1 of 2 export(s) still held', report.failures[0].detail)
 
     def test_release_errors_are_reported_in_the_reports_stderr(self):
         cases = [c for c in INVALID if c.kind == 'release raises']

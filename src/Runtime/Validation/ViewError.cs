@@ -1,5 +1,6 @@
-// What the verifier found: the rule, the host exception kind, and a message naming the problem
-// (CPython's text where CPython has one).
+// What the verifier found: the rule, the host exception kind, a message naming the problem
+// (CPython's text where CPython has one), and the view's ndim where the rule depends on it, so a host
+// can add a hint in its own terms (a Python exporter that never set ndim) without parsing messages.
 using NewBuffer.Protocol;
 
 namespace NewBuffer.Validation;
@@ -7,11 +8,12 @@ namespace NewBuffer.Validation;
 /// <summary>A broken rule and its message.</summary>
 public sealed class ViewError
 {
-    internal ViewError(ViewRule rule, BufferErrorKind kind, string message)
+    internal ViewError(ViewRule rule, BufferErrorKind kind, string message, int? ndim = null)
     {
         Rule = rule;
         Kind = kind;
         Message = message;
+        NDim = ndim;
     }
 
     /// <summary>Which rule broke.</summary>
@@ -22,6 +24,9 @@ public sealed class ViewError
 
     /// <summary>The message, prefixed with the consumer's name.</summary>
     public string Message { get; }
+
+    /// <summary>The view's <c>ndim</c> when the rule depends on it (<see cref="ViewRule.LenMismatch"/>), otherwise null.</summary>
+    public int? NDim { get; }
 
     /// <summary>This error as an exception to throw, from the installed factory (the core's own: an <see cref="InvalidViewException"/>).</summary>
     public System.Exception ToException() => BufferErrors.Create(this);

@@ -180,7 +180,7 @@ public static class ViewVerifier
 
         if (view.Len != bytes)
         {
-            return Invalid(ViewRule.LenMismatch, $"{who}: len is {view.Len}, but product(shape) * itemsize is {bytes}");
+            return new ViewError(ViewRule.LenMismatch, BufferErrorKind.Value, $"{who}: len is {view.Len}, but product(shape) * itemsize is {bytes}", ndim);
         }
 
         if (flags.WantsFormat())

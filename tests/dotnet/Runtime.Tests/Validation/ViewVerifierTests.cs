@@ -115,14 +115,18 @@ public class ViewVerifierTests
     {
         BufferView view = Valid();
         view.Len = 20;
-        AssertRule(Fails(view), ViewRule.LenMismatch, BufferErrorKind.Value, "memoryview: len is 20, but product(shape) * itemsize is 24");
+        ViewError error = Fails(view);
+        AssertRule(error, ViewRule.LenMismatch, BufferErrorKind.Value, "memoryview: len is 20, but product(shape) * itemsize is 24");
+        Assert.That(error.NDim, Is.EqualTo(view.NDim));
     }
 
     [Test]
     public void Verify_ZeroDimLenNotItemSize_Fails()
     {
         var view = BufferView.Create(null, new ManagedMemoryBlock(new byte[8]).At(0), 8, 4, false, 0, "i", null, null, null);
-        AssertRule(Fails(view), ViewRule.LenMismatch, BufferErrorKind.Value, "memoryview: len is 8, but product(shape) * itemsize is 4");
+        ViewError error = Fails(view);
+        AssertRule(error, ViewRule.LenMismatch, BufferErrorKind.Value, "memoryview: len is 8, but product(shape) * itemsize is 4");
+        Assert.That(error.NDim, Is.EqualTo(0));
     }
 
     [TestCase("shape")]
