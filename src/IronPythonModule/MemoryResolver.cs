@@ -222,7 +222,8 @@ internal static class MemoryResolver
         {
             _buffer = exporter.GetBuffer(global::IronPython.Runtime.BufferFlags.Simple);
             _pin = _buffer.Pin();
-            Block = new NativeMemoryBlock(Exporters.NativeExporter.SpanStart(_buffer, _pin, out int length), length, owner: this);
+            ReadOnlySpan<byte> span = _buffer.AsReadOnlySpan();
+            Block = new NativeMemoryBlock(MemoryBlock.PinnedStart(span, _pin), span.Length, owner: this);
             _ = Block.Address;
         }
 

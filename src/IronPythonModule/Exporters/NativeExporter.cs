@@ -18,7 +18,6 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using IronPython.Runtime;
 using NewBuffer.Geometry;
@@ -39,7 +38,7 @@ internal sealed class NativeExporter : IBufferExporter, IMemoryLender
 
     public NativeExporter(IBufferProtocol source) => _source = source;
 
-    public unsafe void GetBuffer(BufferView view, CoreFlags flags)
+    public void GetBuffer(BufferView view, CoreFlags flags)
     {
         IPythonBuffer buffer = BuiltinGetBuffer(_source.GetType())(_source, (IronPythonFlags)(int)flags);
         try
@@ -125,15 +124,6 @@ internal sealed class NativeExporter : IBufferExporter, IMemoryLender
             return Expression.Lambda<Func<IBufferProtocol, IronPythonFlags, IPythonBuffer>>(
                 Expression.Call(Expression.Convert(source, builtin), method, flags), source, flags).Compile();
         });
-
-    /// <summary>The address of the first byte of the buffer's span (pinned by <paramref name="pin"/>) and its length.</summary>
-    /// <remarks>An empty span has no first byte; the pinned object's address stands in, so empty memory is not NULL.</remarks>
-    internal static unsafe nint SpanStart(IPythonBuffer buffer, MemoryHandle pin, out int length)
-    {
-        ReadOnlySpan<byte> span = buffer.AsReadOnlySpan();
-        length = span.Length;
-        return length == 0 ? (nint)pin.Pointer : (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));
-    }
 
     private static long[]? ToLongs(System.Collections.Generic.IReadOnlyList<int>? values)
     {

@@ -6,8 +6,6 @@
 // block is made.
 using System;
 using System.Buffers;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace NewBuffer.Memory;
 
@@ -63,10 +61,7 @@ public sealed unsafe class LentMemoryBlock : MemoryBlock
             if (_pointer == 0)
             {
                 _pin = _lender.Pin();
-                Span<byte> span = _lender.GetSpan();
-
-                // An empty span has no first byte; the pinned object's address stands in, so empty memory is not NULL.
-                _pointer = span.IsEmpty ? (nint)_pin.Pointer : (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));
+                _pointer = PinnedStart(_lender.GetSpan(), _pin);
             }
 
             return _pointer;

@@ -12,6 +12,9 @@
 // (block, offset) and refuses any address no live block contains, so following a pointer never reads
 // memory that no exporter supplied.
 using System;
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Threading;
 
 namespace NewBuffer.Memory;
@@ -55,6 +58,11 @@ public abstract class MemoryBlock
 
     /// <summary>Whether <see cref="Address"/> was ever taken, so the block is registered.</summary>
     public bool HasAddress => Volatile.Read(ref _address) != 0;
+
+    /// <summary>The address of the first byte of <paramref name="span"/>, whose memory <paramref name="pin"/> holds pinned.</summary>
+    /// <remarks>An empty span has no first byte; the pinned object's address stands in, so empty memory is not NULL.</remarks>
+    public static unsafe nint PinnedStart(ReadOnlySpan<byte> span, MemoryHandle pin) =>
+        span.IsEmpty ? (nint)pin.Pointer : (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));
 
     /// <summary>The real address of the first byte, fixed from the first call on (managed memory pins itself).</summary>
     internal abstract long FixedAddress { get; }
