@@ -103,26 +103,7 @@ if newbuffer:
 
 # bytes(exporter) round trips: a pure-Python exporter of each style against bytes(bytearray).
 if newbuffer:
-    payload = bytearray(b'x' * 32)
-
-    class Delegating(newbuffer.Buffer):
-        def __buffer__(self, flags):
-            return payload
-
-    class GetBuffer(newbuffer.Buffer):
-        def __getbuffer__(self, flags):
-            return newbuffer.memoryview(payload)
-
-    class Mixin(newbuffer.BufferMixin):
-        def _get_buffer(self, view, flags):
-            view.obj = self
-            view.buf = payload
-            view.len = 32
-            view.itemsize = 1
-            view.format = 'B' if flags & 4 else None
-            view.ndim = 1
-            view.shape = (32,) if flags & 8 else None
-            view.strides = (1,) if flags & 0x18 == 0x18 else None
+    from bench_exporters import Delegating, GetBuffer, Mixin, payload
 
     count = 1000000 // SCALE // 4
     for impl, obj in (('bytearray', payload), ('__buffer__', Delegating()), ('__getbuffer__', GetBuffer()), ('BufferMixin', Mixin())):
