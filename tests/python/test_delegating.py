@@ -72,10 +72,11 @@ class DelegatingTests(unittest.TestCase):
         target = bytearray(b'xy')
         d = Delegating(target)
         m = newbuffer.memoryview(d)
-        sub = m[1:]
+        m[1:]  # released with m
+        other = newbuffer.memoryview(m)  # a view of its own
         m.release()
-        self.assertEqual(d.log.releases, 0, 'a derived view still holds the export')
-        sub.release()
+        self.assertEqual(d.log.releases, 0, 'memoryview(m) still holds the export')
+        other.release()
         self.assertEqual(d.log.released, [target])
 
     def test_dropped_views_are_released_by_the_collector(self):

@@ -10,6 +10,7 @@ import weakref
 
 import newbuffer
 from newbuffer import memoryview as mv
+from newbuffer import testing
 from randomviews import RandomView, Reference, has_nan, same
 
 
@@ -89,12 +90,81 @@ class Lifetime(unittest.TestCase):
                 log.append('release')
 
         base = mv(Exporter())
-        derived = [base[1:], base.cast('B', [2, 3]), base.toreadonly(), mv(base)]
+        derived = [base[1:], base.cast('B', [2, 3]), base.toreadonly()]
+        independent = mv(base)  # a head of its own, as CPython users release it on its own
         base.release()
         self.assertEqual(log, ['get'])
-        for d in derived:
-            d.release()
+        self.assertTrue(all(repr(d).startswith('<released memory') for d in derived), 'released with their head')
+        independent.release()
         self.assertEqual(log, ['get', 'release'])
+
+    def test_context_manager_releases_the_views_derived_inside_without_collecting(self):
+        data = bytearray(b'abcdef')
+        x = testing.RecordingExporter(data)
+        with mv(x) as m:
+            self.assertEqual((bytes(m[1:]), m.cast('B')[0]), (b'bcdef', 97))  # temporaries, dropped unreleased
+            kept = [m[::2], m[::2].toreadonly(), m.cast('B', [2, 3])[1], m[1:][1:].cast('c')]
+            self.assertEqual(x.releases, 0)
+        self.assertEqual((x.gets, x.releases), (1, 1))
+        data.append(0)  # the bytearray is no longer exported: no BufferError
+        for view in kept:
+            self.assertTrue(repr(view).startswith('<released memory'))
+            for use in (lambda: view[0], view.tobytes, lambda: view[1:], lambda: view.cast('B'), view.toreadonly,
+                        lambda: mv(view), lambda: newbuffer.request(view, 0), lambda: view.shape, lambda: view.obj):
+                with self.assertRaisesRegex(ValueError, '^operation forbidden on released memoryview object$'):
+                    use()
+            view.release()  # a no-op, as for any released view
+        self.assertEqual(x.releases, 1)
+
+    def test_a_released_derived_view_leaves_its_head_and_siblings_usable(self):
+        x = testing.RecordingExporter(bytearray(b'abcdef'))
+        m = mv(x)
+        s = m[1:]
+        t = s[1:]
+        s.release()
+        self.assertEqual((t.tobytes(), m.tobytes(), x.releases), (b'cdef', b'abcdef', 0))
+        with self.assertRaisesRegex(ValueError, '^operation forbidden on released memoryview object$'):
+            s[0]
+        m.release()
+        self.assertEqual(x.releases, 1)
+        with self.assertRaisesRegex(ValueError, '^operation forbidden on released memoryview object$'):
+            t[0]
+
+    def test_a_buffer_exported_from_a_slice_outlives_the_heads_release(self):
+        data = bytearray(b'abcdef')
+        x = testing.RecordingExporter(data)
+        m = mv(x)
+        s = m[1:]
+        consumer = memoryview(s)  # IronPython's memoryview holds an export of s
+        request = newbuffer.request(s, newbuffer.PyBUF_SIMPLE)  # and so does a new request
+        with self.assertRaisesRegex(BufferError, '^memoryview has 2 exported buffers$'):
+            s.release()
+        m.release()  # refuses only for m's own exports, as CPython's does
+        with self.assertRaisesRegex(ValueError, '^operation forbidden on released memoryview object$'):
+            s[0]
+        s.release()  # released with its head: a no-op
+        self.assertEqual((consumer.tobytes(), consumer[0], request.tobytes(), x.releases), (b'bcdef', 98, b'bcdef', 0))
+        with self.assertRaises(BufferError):
+            data.append(0)  # still exported
+        consumer.release()
+        self.assertEqual(x.releases, 0)
+        request.release()
+        self.assertEqual((x.gets, x.releases), (1, 1))
+        data.append(0)
+
+    def test_a_slice_whose_bounds_release_the_view_stays_usable_as_in_cpython(self):
+        x = testing.RecordingExporter(bytearray(b'abcdef'))
+        m = mv(x)
+
+        class Releasing:
+            def __index__(self):
+                m.release()
+                return 3
+
+        s = m[:Releasing()]
+        self.assertEqual((repr(m)[:9], s.tolist(), x.releases), ('<released', [97, 98, 99], 0))
+        s.release()
+        self.assertEqual(x.releases, 1)
 
     def test_context_manager_releases(self):
         with mv(b'abc') as m:

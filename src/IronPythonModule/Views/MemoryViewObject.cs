@@ -2,9 +2,16 @@
 // (multi-dimensional indexing and slicing, suboffsets everywhere, any struct format in tolist and
 // comparisons). The logic is the core's ArrayView; this type parses Python arguments, converts
 // values and owns the lifetime:
-//   - every view derived from this one (slices, casts, toreadonly, memoryview(m)) registers on the
-//     same ManagedBuffer, which releases the exporter's view once, when the last of them goes;
-//   - buffers exported *from* this view are counted; release() refuses while any is outstanding;
+//   - memoryview(obj) and memoryview(m) are heads: each registers on the shared ManagedBuffer, which
+//     releases the exporter's view once, when the last head goes;
+//   - slices, casts and toreadonly() (and views derived from those) are members of the head they
+//     came from (the core's ViewHandle.Derive): released with it, so leaving `with memoryview(x) as m`
+//     releases the export at once, whatever temporaries like m[1:] are still referenced. Unlike
+//     CPython, where a slice outlives its released parent by reference counting, a member is unusable
+//     once its head is released: without reference counts this is the only deterministic release;
+//   - buffers exported *from* a view are counted; release() refuses while any of its own is
+//     outstanding; one exported from a member keeps the memory valid until released, after its head's
+//     release too;
 //   - after release every operation raises ValueError; views dropped unreleased have no finalizer:
 //     the shared ManagedBuffer's finalizer releases the export once all of them are gone;
 //   - every access to the memory runs inside the core ViewHandle's Enter, so a release on another
@@ -100,6 +107,11 @@ public static partial class NewBufferModule
             _handle = Register(buffer, view);
         }
 
+        private MemoryViewObject(ViewHandle handle)
+        {
+            _handle = handle;
+        }
+
         /// <summary>memoryview(object): the one argument, positional or by name, with Argument Clinic's messages (which
         /// count every argument before naming any); <paramref name="exact"/> also refuses what a Python subclass may pass
         /// on to its __init__, where the positional argument wins.</summary>
@@ -121,10 +133,11 @@ public static partial class NewBufferModule
         }
 
         /// <summary>A memoryview over a view nobody exports (C's <c>PyMemoryView_FromBuffer</c>): <paramref name="view"/> is
-        /// verified as a full answer and released with the last view derived from it; its obj is what <c>m.obj</c> shows.</summary>
-        internal static MemoryViewObject FromView(BufferView view)
+        /// verified as an answer to <paramref name="flags"/> and released with the last view derived from it; its obj is
+        /// what <c>m.obj</c> shows.</summary>
+        internal static MemoryViewObject FromView(BufferView view, CoreFlags flags = CoreFlags.FullRO)
         {
-            VerifiedView verified = ViewVerifier.Verify(view, CoreFlags.FullRO, "memoryview");
+            VerifiedView verified = ViewVerifier.Verify(view, flags, "memoryview");
             return new MemoryViewObject(new ManagedBuffer(view), ArrayView.From(verified));
         }
 
@@ -296,8 +309,9 @@ public static partial class NewBufferModule
             }
 
             // Converting the key may run Python code (__index__) that releases the view: an item is then
-            // refused, as CPython re-checks before unpacking; a sub-view registers on the shared export
-            // still held by this operation, as CPython's slice registers before converting its bounds.
+            // refused, as CPython re-checks before unpacking; a sub-view is derived inside this operation,
+            // which still holds the export, so it stays usable, as CPython's slice registers before
+            // converting its bounds.
             KeyParser.Selection selection = KeyParser.Select(view, key);
             if (selection.Item is { } indices)
             {
@@ -305,7 +319,13 @@ public static partial class NewBufferModule
                 return view.GetItem(indices, PythonValues.Boxer);
             }
 
-            return ReferenceEquals(selection.View, view) ? this : Derive(selection.View!);
+            if (ReferenceEquals(selection.View, view))
+            {
+                return this;
+            }
+
+            ThrowIfRestricted();
+            return new MemoryViewObject(operation.Derive(selection.View!));
         }
 
         public void __setitem__(CodeContext context, object? key, object? value)
@@ -569,7 +589,7 @@ public static partial class NewBufferModule
         private MemoryViewObject Derive(ArrayView view)
         {
             ThrowIfRestricted();
-            return new(Handle.Buffer, view);
+            return new(Handle.Derive(view));
         }
 
         /// <summary>Makes this view restricted (see <see cref="_restricted"/>); newbuffer.install()'s builtin exports use it.</summary>

@@ -1,14 +1,15 @@
 // One exporter's answer, shared by every view derived from it (CPython's _PyManagedBufferObject):
-// memoryview(obj), its slices, casts and toreadonly() all register here, and the exporter's view
-// is released exactly once, when the last of them goes. Registration after that point fails, so a
-// derived view can never outlive the export it reads. The count is one int changed by
-// compare-and-swap (no lock): Released once the last view went, and never counted again after that.
+// the head views (memoryview(obj), memoryview(m)) register here, and their slices, casts and
+// toreadonly() are covered by their head's registration (ViewHandle); the exporter's view is
+// released exactly once, when the last registration goes. Registration after that point fails, so a
+// view can never outlive the export it reads. The count is one int changed by compare-and-swap (no
+// lock): Released once the last view went, and never counted again after that.
 //
 // Views dropped without a release never unregister; instead the managed buffer itself is the one
-// finalizable object per export (views hold it, nothing else does): once every view is unreachable,
-// so is it, and its finalizer releases the export. Views then need no finalizer of their own, so a
-// derived view (a cast, a slice) costs no finalization at all, as in CPython, where they are plain
-// reference-counted objects.
+// finalizable object per export (heads hold it, members through their head, nothing else does):
+// once every view is unreachable, so is it, and its finalizer releases the export. Views then need
+// no finalizer of their own, so a derived view (a cast, a slice) costs no finalization at all, as in
+// CPython, where they are plain reference-counted objects.
 using System.Threading;
 using NewBuffer.Protocol;
 

@@ -108,7 +108,7 @@ public class ConcurrencyTests
     }
 
     [Test]
-    public void DerivedViews_ReleasedFromManyThreads_ReleaseTheExportOnceAfterTheLast()
+    public void IndependentViews_ReleasedFromManyThreads_ReleaseTheExportOnceAfterTheLast()
     {
         for (int round = 0; round < 20; round++)
         {
@@ -117,12 +117,13 @@ public class ConcurrencyTests
             var buffer = new ManagedBuffer(export);
             var view = ArrayView.From(ViewVerifier.Verify(export, BufferFlags.FullRO, "memoryview"));
             var root = new ViewHandle(buffer, view);
+
+            // Heads of their own, as memoryview(m) makes: each holds the export until it is released.
             var handles = new ConcurrentBag<ViewHandle>(Enumerable.Range(0, 64).Select(_ => new ViewHandle(buffer, view.Slice(0, 1, 15, 1))));
             root.Release();
 
             RunThreads(seed =>
             {
-                var random = new Random(seed);
                 while (handles.TryTake(out ViewHandle? handle))
                 {
                     using (ViewHandle.Operation operation = handle.Enter())
@@ -130,21 +131,161 @@ public class ConcurrencyTests
                         Assert.That(operation.View.ToBytes(), Is.EqualTo(exporter.Content.AsSpan(8 * 4, 15 * 8 * 4).ToArray()));
                     }
 
-                    // Finalizer-style and explicit releases, some twice: the registration goes once.
-                    if (random.Next(2) == 0)
-                    {
-                        handle.ReleaseUnreachable();
-                    }
-                    else
-                    {
-                        handle.Release();
-                    }
-
-                    handle.Release();
+                    // Some released twice: the registration goes once.
+                    Assert.That(handle.Release(), Is.True);
+                    Assert.That(handle.Release(), Is.False);
                 }
             });
 
             Assert.That((exporter.Releases, exporter.DoubleReleases, buffer.IsReleased, buffer.Views), Is.EqualTo((1, 0, true, 0)));
+        }
+    }
+
+    [Test]
+    public void HeadRelease_RacingMemberOperationsExportsAndDerivations_ReleasesTheExportOnceAfterTheLast()
+    {
+        for (int round = 0; round < 200; round++)
+        {
+            // The memory turns PROT_NONE when the export is released: a member read after that would fault.
+            using var exporter = new CountingExporter(revokeOnRelease: true);
+            BufferView export = BufferView.Acquire(exporter, BufferFlags.FullRO);
+            var buffer = new ManagedBuffer(export);
+            var head = new ViewHandle(buffer, ArrayView.From(ViewVerifier.Verify(export, BufferFlags.FullRO, "memoryview")));
+            ViewHandle rows = head.Derive(head.View.Slice(0, 1, 15, 1));
+            ViewHandle[] members = [rows, rows.Derive(rows.View.Slice(1, 0, 4, 2)), head.Derive(head.View.AsReadOnly())];
+
+            // Read while the head holds the memory; ToBytes itself is tested against the reference walker elsewhere.
+            byte[][] expectedBytes = members.Select(m => m.View.ToBytes()).ToArray();
+            int releaseAfter = new Random(round).Next(0, 400);
+            int exportsPastRelease = 0;
+
+            RunThreads(seed =>
+            {
+                var random = new Random(seed * 7919 + round);
+                if (seed == 0)
+                {
+                    Thread.SpinWait(releaseAfter * 10);
+                    Assert.That(head.Release(), Is.True);
+                    return;
+                }
+
+                while (true)
+                {
+                    int which = random.Next(members.Length);
+                    ViewHandle member = members[which];
+                    byte[] expected = expectedBytes[which];
+                    switch (random.Next(3))
+                    {
+                        case 0:
+                            if (!member.TryEnter(out ViewHandle.Operation operation))
+                            {
+                                return;
+                            }
+
+                            using (operation)
+                            {
+                                Assert.That(operation.View.ToBytes(), Is.EqualTo(expected));
+                            }
+
+                            break;
+                        case 1:
+                            try
+                            {
+                                member.AddExport();
+                            }
+                            catch (BufferException e) when (e.Kind == BufferErrorKind.Value)
+                            {
+                                return;
+                            }
+
+                            // A consumer holding the member's buffer reads it, perhaps after the head's release.
+                            Thread.SpinWait(random.Next(200));
+                            bool afterRelease = head.IsReleased;
+                            Assert.That(member.View.ToBytes(), Is.EqualTo(expected));
+                            if (afterRelease)
+                            {
+                                Interlocked.Increment(ref exportsPastRelease);
+                            }
+
+                            member.RemoveExport();
+                            break;
+                        default:
+                            ViewHandle derived;
+                            try
+                            {
+                                derived = member.Derive(member.View.Slice(0, 0, 2, 1));
+                            }
+                            catch (BufferException e) when (e.Kind == BufferErrorKind.Value)
+                            {
+                                return;
+                            }
+
+                            if (derived.TryEnter(out ViewHandle.Operation inner))
+                            {
+                                using (inner)
+                                {
+                                    Assert.That(inner.View.ToBytes(), Is.EqualTo(FirstRows(expected, member, 2)));
+                                }
+                            }
+
+                            derived.Release();
+                            break;
+                    }
+                }
+            });
+
+            Assert.That((exporter.Gets, exporter.Releases, exporter.DoubleReleases, buffer.IsReleased, buffer.Views), Is.EqualTo((1, 1, 0, true, 0)), $"round {round}, {exportsPastRelease} exports read after the head's release");
+            Assert.That(members.All(m => m.IsReleased), Is.True);
+        }
+    }
+
+    [Test]
+    public void ExportAndRelease_RacingOnOneMember_ExactlyOneWinsAndTheHeadReleasesOnce()
+    {
+        for (int round = 0; round < 200; round++)
+        {
+            using var exporter = new CountingExporter(revokeOnRelease: true);
+            BufferView export = BufferView.Acquire(exporter, BufferFlags.FullRO);
+            var head = new ViewHandle(new ManagedBuffer(export), ArrayView.From(ViewVerifier.Verify(export, BufferFlags.FullRO, "memoryview")));
+            ViewHandle member = head.Derive(head.View.Slice(0, 2, 4, 1));
+            byte[] expected = exporter.Content.AsSpan(2 * 8 * 4, 4 * 8 * 4).ToArray();
+            bool exported = false, released = false;
+
+            RunThreads(seed =>
+            {
+                if (seed == 0)
+                {
+                    try
+                    {
+                        member.AddExport();
+                        exported = true;
+                    }
+                    catch (BufferException e) when (e.Kind == BufferErrorKind.Value)
+                    {
+                    }
+                }
+                else if (seed == 1)
+                {
+                    try
+                    {
+                        released = member.Release();
+                    }
+                    catch (BufferException e) when (e.Kind == BufferErrorKind.Buffer)
+                    {
+                    }
+                }
+            });
+
+            Assert.That(exported ^ released, Is.True, "exactly one of the member's export and release wins");
+            Assert.That(head.Release(), Is.True, "a member's exports never refuse the head's release");
+            if (exported)
+            {
+                Assert.That(exporter.Releases, Is.EqualTo(0), "the member's export keeps the memory");
+                Assert.That(member.View.ToBytes(), Is.EqualTo(expected));
+                member.RemoveExport();
+            }
+
+            Assert.That((exporter.Releases, exporter.DoubleReleases), Is.EqualTo((1, 0)));
         }
     }
 
@@ -194,6 +335,10 @@ public class ConcurrencyTests
             Assert.That(exporter.Releases, Is.EqualTo(1));
         }
     }
+
+    /// <summary>The first <paramref name="rows"/> rows of a 2-D view's bytes.</summary>
+    private static byte[] FirstRows(byte[] bytes, ViewHandle handle, long rows) =>
+        bytes.AsSpan(0, (int)(bytes.Length / handle.View.Layout.Shape[0] * rows)).ToArray();
 
     private static void DeriveAndRead(ManagedBuffer buffer, ArrayView view, byte[] content)
     {

@@ -9,9 +9,10 @@ using NUnit.Framework;
 
 namespace NewBuffer.Tests.Reliability;
 
-/// <summary>Random sequences of gets, derived views, exports, releases (explicit, repeated, finalizer-style)
-/// and exporter failures (halfway through a get, inside a release): every exporter ends with as many
-/// releases as gets, and no view is released twice.</summary>
+/// <summary>Random sequences of gets, derived views (members and views of their own), exports, releases
+/// (explicit, repeated) and exporter failures (halfway through a get, inside a release): every exporter
+/// ends with as many releases as gets once the consumers released what they hold, no view is released
+/// twice, and a head's release with no export of its members out releases the export at once.</summary>
 [TestFixture]
 public class ReleaseAccountingTests
 {
@@ -37,6 +38,7 @@ public class ReleaseAccountingTests
 
         var raw = new List<BufferView>();
         var handles = new List<ViewHandle>();
+        var buffers = new Dictionary<ViewHandle, ManagedBuffer>();
         var exported = new List<ViewHandle>();
         try
         {
@@ -56,13 +58,23 @@ public class ReleaseAccountingTests
                         Guard(() =>
                         {
                             VerifiedView verified = ViewVerifier.Acquire(exporter, BufferFlags.FullRO, "memoryview", out BufferView export);
-                            handles.Add(new ViewHandle(new ManagedBuffer(export), ArrayView.From(verified)));
+                            var head = new ViewHandle(new ManagedBuffer(export), ArrayView.From(verified));
+                            handles.Add(head);
+                            buffers[head] = head.Buffer;
                         });
                         break;
                     case 3 when handles.Count > 0:
                     {
+                        // A slice (a member of the parent's head) or memoryview(m) (a head of its own).
                         ViewHandle parent = handles[random.Next(handles.Count)];
-                        Guard(() => handles.Add(new ViewHandle(parent.Buffer, parent.View.Slice(0, 1, 3, 2))));
+                        Guard(() =>
+                        {
+                            ViewHandle derived = random.Next(2) == 0
+                                ? parent.Derive(parent.View.Slice(0, 1, 3, 2))
+                                : new ViewHandle(parent.Buffer, parent.View.Slice(0, 1, 3, 2));
+                            handles.Add(derived);
+                            buffers[derived] = buffers[parent];
+                        });
                         break;
                     }
 
@@ -80,8 +92,9 @@ public class ReleaseAccountingTests
                     case 5 when exported.Count > 0:
                     {
                         int i = random.Next(exported.Count);
-                        exported[i].RemoveExport();
+                        ViewHandle handle = exported[i];
                         exported.RemoveAt(i);
+                        Guard(handle.RemoveExport); // a member's last export out after its head's release releases the export
                         break;
                     }
 
@@ -91,7 +104,7 @@ public class ReleaseAccountingTests
                         Guard(() => handle.Release());
                         if (random.Next(3) == 0)
                         {
-                            Guard(handle.ReleaseUnreachable); // a finalizer after or instead of release
+                            Guard(() => handle.Release()); // again: a no-op
                         }
 
                         break;
@@ -104,12 +117,22 @@ public class ReleaseAccountingTests
                         break;
                     }
                 }
+
+                // Deterministic release: an export is held exactly while an unreleased head or an export
+                // from one of its members is.
+                foreach (ManagedBuffer buffer in buffers.Values.Distinct())
+                {
+                    bool held = handles.Any(h => !h.IsMember && !h.IsReleased && buffers[h] == buffer)
+                        || exported.Any(h => h.IsMember && buffers[h] == buffer);
+                    Assert.That(buffer.IsReleased, Is.EqualTo(!held), $"seed {seed}, step {step}");
+                }
             }
 
-            // The program ends: whatever is left is dropped and finalized.
+            // The program ends: consumers give back what they hold, then every view is released.
+            exported.ForEach(e => Guard(e.RemoveExport));
             foreach (ViewHandle handle in handles)
             {
-                Guard(handle.ReleaseUnreachable);
+                Guard(() => handle.Release());
             }
 
             foreach (BufferView view in raw)
