@@ -5,7 +5,10 @@
 //   - standalone importer: Py_buffer().get_buffer(obj, flags) fills it with exactly what the exporter
 //     answered, unverified (but for arrays of other than ndim entries, which a C struct cannot hold:
 //     ViewVerifier.AcquireRaw), and release_buffer() gives it back; the truth value says whether a
-//     struct is allocated.
+//     struct is allocated. verify() checks the answer against the request; memoryview() views it,
+//     verified the same way: each such memoryview is an export *from* the Py_buffer (counted under the
+//     gate), so the Py_buffer keeps owning the one export and release_buffer() refuses (BufferError,
+//     as memoryview.release() does) until every memoryview over it is released.
 //
 // Pointer fields (buf, format, shape, strides, suboffsets) read as integer addresses or None, as in
 // pygame, so ctypes can read them: values we hold as .NET strings and arrays are written once into
@@ -34,7 +37,8 @@ public static partial class NewBufferModule
     [Documentation("Py_buffer(buffer_address=None, filled=False, preserve=False)\n\n"
         + "The fields of a C Py_buffer struct as attributes: obj buf len readonly format itemsize ndim shape\n"
         + "strides suboffsets internal. Pointer fields read as integer addresses (or None). Use\n"
-        + "get_buffer(obj, flags) to fill it from any exporter and release_buffer() to give it back.")]
+        + "get_buffer(obj, flags) to fill it from any exporter, verify() or memoryview() to check or read\n"
+        + "the answer, and release_buffer() to give it back.")]
     public sealed class PyBufferObject
     {
         // Created on first use: most wrappers see only Python values and never need them.
@@ -47,6 +51,7 @@ public static partial class NewBufferModule
         private bool _filled;
         private bool _filling;
         private bool _ownsExport;
+        private int _exports;
         private ExportGuard? _guard;
         private Protocol.BufferFlags _request;
 
@@ -303,6 +308,11 @@ public static partial class NewBufferModule
                     return;
                 }
 
+                if (_exports > 0)
+                {
+                    throw PythonErrors.BufferError($"Py_buffer has {_exports} exported buffer{(_exports == 1 ? string.Empty : "s")}");
+                }
+
                 view = _view;
                 _ownsExport = false;
                 _filled = false;
@@ -324,6 +334,28 @@ public static partial class NewBufferModule
             lock (_gate)
             {
                 ViewVerifier.Verify(Owned(nameof(verify)), _request, "memoryview");
+            }
+        }
+
+        [Documentation("memoryview()\n\nA newbuffer.memoryview of the view filled by get_buffer, reading the exporter's memory, verified\n"
+            + "against the flags it was requested with (raising what verify() raises). The Py_buffer keeps the export:\n"
+            + "release_buffer() raises BufferError until every memoryview made here is released.")]
+        public MemoryViewObject memoryview()
+        {
+            // Under the gate: release_buffer cannot free the memory the verifier follows, nor miss this export.
+            lock (_gate)
+            {
+                Owned(nameof(memoryview));
+                BufferView export = BufferView.Acquire(new AnswerExport(this), _request);
+                try
+                {
+                    return MemoryViewObject.FromView(export, _request);
+                }
+                catch
+                {
+                    export.Release();
+                    throw;
+                }
             }
         }
 
@@ -366,6 +398,33 @@ public static partial class NewBufferModule
             }
 
             public void Disarm() => GC.SuppressFinalize(this);
+        }
+
+        /// <summary>The filled answer, exported again to a memoryview over it: a copy of its fields, counted on the Py_buffer.</summary>
+        private sealed class AnswerExport : IBufferExporter
+        {
+            private readonly PyBufferObject _owner;
+
+            public AnswerExport(PyBufferObject owner) => _owner = owner;
+
+            public void GetBuffer(BufferView view, Protocol.BufferFlags flags)
+            {
+                lock (_owner._gate)
+                {
+                    BufferView answer = _owner.Owned("memoryview");
+                    view.CopyLayoutFrom(answer);
+                    view.Obj = answer.Obj;
+                    _owner._exports++;
+                }
+            }
+
+            public void ReleaseBuffer(BufferView view)
+            {
+                lock (_owner._gate)
+                {
+                    _owner._exports--;
+                }
+            }
         }
 
         /// <summary>Resolves addresses Python code stored, then detaches: the view is the caller's from now on.</summary>
@@ -413,7 +472,8 @@ public static partial class NewBufferModule
 
         /// <summary>The view get_buffer filled; the Py_buffers lent to an exporter hold no answer to a request yet.</summary>
         private BufferView Owned(string method) => _ownsExport && _view is not null ? _view
-            : throw PythonErrors.ValueError($"{method}() needs a Py_buffer filled by get_buffer and not yet released");
+            : throw PythonErrors.ValueError(_view is null ? $"{method}() is undefined for an unallocated view: fill it with get_buffer first"
+                : $"{method}() needs a Py_buffer filled by get_buffer, not one lent to an exporter");
 
         private BufferView View(string name) =>
             _view ?? throw PythonErrors.AttributeError($"property {name} is undefined for an unallocated view");

@@ -383,7 +383,7 @@ EXPORTERS = [
 ]
 
 FIELDS = ('obj', 'buf', 'len', 'readonly', 'format', 'itemsize', 'ndim', 'shape', 'strides', 'suboffsets', 'internal')
-WRAPPER_OPS = ('get_buffer', 'release_buffer', '__repr__', '__bool__', 'format_string', 'shape_tuple')
+WRAPPER_OPS = ('get_buffer', 'release_buffer', 'memoryview', '__repr__', '__bool__', 'format_string', 'shape_tuple')
 
 
 def scalar(rng):

@@ -817,13 +817,109 @@ class Request(unittest.TestCase):
             newbuffer.request(Lying(), newbuffer.PyBUF_FULL_RO)
         self.assertEqual(str(by_verify.exception), str(by_request.exception))
         p.release_buffer()
-        with self.assertRaisesRegex(ValueError, 'filled by get_buffer'):
+        with self.assertRaisesRegex(ValueError, r'^verify\(\) is undefined for an unallocated view'):
             p.verify()
         q = newbuffer.get_buffer(b'ab', newbuffer.PyBUF_WRITABLE & 0)
         self.assertIsNone(q.verify())
         q.release_buffer()
         ro = newbuffer.get_buffer(b'ab', newbuffer.PyBUF_SIMPLE)
         ro.release_buffer()
+
+
+class PyBufferMemoryview(unittest.TestCase):
+    """Py_buffer.memoryview(): the answer get_buffer filled, viewed without ctypes."""
+
+    def test_reads_and_writes_the_exporters_memory(self):
+        data = bytearray(b'abcdef')
+        p = newbuffer.get_buffer(testing.RecordingExporter(data), newbuffer.PyBUF_FULL)
+        m = p.memoryview()
+        self.assertIsInstance(m, mv)
+        self.assertEqual((m.tobytes(), m.format, m.shape, m.readonly), (b'abcdef', 'B', (6,), False))
+        data[0] = ord('z')
+        m[1] = ord('y')
+        self.assertEqual((m[0], data[:2]), (ord('z'), b'zy'))
+        self.assertIs(m.obj, p.obj)
+        m.release()
+        p.release_buffer()
+
+    def test_verified_against_the_request_like_newbuffer_request(self):
+        x = mv(ints(1, 2, 3)).cast('i')
+        for flags in (newbuffer.PyBUF_SIMPLE, newbuffer.PyBUF_ND, newbuffer.PyBUF_FULL_RO):
+            p = newbuffer.get_buffer(x, flags)
+            with p.memoryview() as m, newbuffer.request(x, flags) as r:
+                self.assertEqual((m.format, m.shape, m.strides, m.tobytes()), (r.format, r.shape, r.strides, r.tobytes()))
+            p.release_buffer()
+
+    def test_an_invalid_answer_raises_what_verify_raises(self):
+        class Lying(Counted):
+            def _get_buffer(self, view, flags):
+                Counted._get_buffer(self, view, flags)
+                view.shape = (17,)
+
+        class ReadOnly(Counted):
+            def _get_buffer(self, view, flags):
+                Counted._get_buffer(self, view, flags)
+                view.readonly = True  # ignores a writable request
+
+        for exporter, flags, error in ((Lying(), newbuffer.PyBUF_FULL_RO, ValueError), (ReadOnly(), newbuffer.PyBUF_WRITABLE, BufferError)):
+            p = newbuffer.get_buffer(exporter, flags)
+            with self.assertRaises(error) as by_verify:
+                p.verify()
+            with self.assertRaises(error) as by_memoryview:
+                p.memoryview()
+            self.assertEqual(str(by_memoryview.exception), str(by_verify.exception))
+            p.release_buffer()  # the refused view was not counted
+            self.assertEqual((exporter.gets, exporter.releases), (1, 1))
+
+    def test_release_buffer_refuses_while_a_memoryview_is_out(self):
+        x = testing.RecordingExporter(bytearray(b'abcdef'))
+        p = newbuffer.get_buffer(x, newbuffer.PyBUF_RECORDS_RO)
+        first = p.memoryview()
+        with self.assertRaisesRegex(BufferError, '^Py_buffer has 1 exported buffer$'):
+            p.release_buffer()
+        second = p.memoryview()
+        part = second[1:]
+        with self.assertRaisesRegex(BufferError, '^Py_buffer has 2 exported buffers$'):
+            p.release_buffer()
+        self.assertTrue(p)
+        first.release()
+        second.release()  # its slice with it
+        self.assertEqual(x.releases, 0, 'the Py_buffer keeps the export')
+        with self.assertRaisesRegex(ValueError, '^operation forbidden on released memoryview object$'):
+            part[0]
+        p.release_buffer()
+        self.assertEqual((x.gets, x.releases, bool(p)), (1, 1, False))
+        p.release_buffer()  # a no-op, as before
+        self.assertEqual(x.releases, 1)
+
+    def test_a_view_of_its_own_keeps_counting_until_released(self):
+        x = testing.RecordingExporter(bytearray(b'abc'))
+        p = newbuffer.get_buffer(x, newbuffer.PyBUF_SIMPLE)
+        m = p.memoryview()
+        independent = mv(m)
+        m.release()
+        with self.assertRaisesRegex(BufferError, '^Py_buffer has 1 exported buffer$'):
+            p.release_buffer()
+        self.assertEqual(independent.tobytes(), b'abc')
+        independent.release()
+        p.release_buffer()
+        self.assertEqual(x.releases, 1)
+
+    def test_unfilled_and_lent_structs_have_no_view(self):
+        with self.assertRaisesRegex(ValueError, r'^memoryview\(\) is undefined for an unallocated view'):
+            newbuffer.Py_buffer().memoryview()
+        p = newbuffer.get_buffer(b'ab', newbuffer.PyBUF_SIMPLE)
+        p.release_buffer()
+        with self.assertRaisesRegex(ValueError, r'^memoryview\(\) is undefined for an unallocated view'):
+            p.memoryview()
+
+        class Lent(Counted):
+            def _get_buffer(self, view, flags):
+                Counted._get_buffer(self, view, flags)
+                view.memoryview()
+
+        with self.assertRaisesRegex(ValueError, r'^memoryview\(\) needs a Py_buffer filled by get_buffer, not one lent to an exporter$'):
+            mv(Lent())
 
 
 class RefusedAnswersAreReleasedInEveryStyle(unittest.TestCase):
