@@ -26,7 +26,7 @@ public static partial class NewBufferModule
             string who = PythonErrors.TypeName(this);
             Protocol.IBufferExporter exporter = ExporterDispatch.TryCreate(context, this, pythonOnly: true)
                 ?? throw PythonErrors.TypeError($"{who} defines no way to export a buffer: define __buffer__, __getbuffer__ or (with BufferMixin) _get_buffer");
-            return PythonBufferAdapter.Export(exporter, (CoreFlags)(int)flags, who);
+            return ExporterDispatch.ToIronPython(exporter, (CoreFlags)(int)flags, who);
         }
     }
 }

@@ -133,6 +133,27 @@ class DelegatingTests(unittest.TestCase):
         # Refused answers are released once, in every style.
         self.assertEqual((d.log.gets, d.log.releases), (2, 2))
 
+    def test_ironpython_consumer_gets_the_returned_buffer_with_obj_the_exporter(self):
+        data = bytearray(b'abcd')
+        d = Delegating(data)
+        m = memoryview(d)  # IronPython's own memoryview: it is handed IronPython's answer, obj replaced
+        self.assertIs(m.obj, d)
+        m[0] = ord('z')
+        self.assertEqual(data, bytearray(b'zbcd'))
+        with self.assertRaises(BufferError):
+            data.append(1)  # still exported through d
+        self.assertEqual((d.log.gets, d.log.releases), (1, 0))
+        m.release()
+        self.assertEqual(d.log.released, [data])
+        data.append(1)
+
+    def test_ironpython_consumer_of_a_returned_cast_memoryview(self):
+        d = Delegating(memoryview(int_matrix(2, 3)).cast('i', [2, 3]))
+        m = memoryview(d)
+        self.assertEqual((m.format, m.shape, m.tolist()), ('i', (2, 3), [[0, 1, 2], [3, 4, 5]]))
+        m.release()
+        self.assertEqual((d.log.gets, d.log.releases), (1, 1))
+
     def test_error_in_release_buffer_is_reported_not_raised(self):
         class Noisy(newbuffer.Buffer):
             def __buffer__(self, flags):

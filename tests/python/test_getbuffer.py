@@ -82,6 +82,25 @@ class GetBufferTests(unittest.TestCase):
         with self.assertRaisesRegex(BufferError, 'cannot cast to unsigned bytes if the format flag is present'):
             newbuffer.memoryview._from_flags(m, newbuffer.PyBUF_FORMAT)
 
+    def test_ironpython_consumer_of_a_returned_ironpython_memoryview(self):
+        data = bytearray(b'abcd')
+        returned = []
+
+        class Theirs(newbuffer.Buffer):
+            def __getbuffer__(self, flags):
+                returned.append(memoryview(data))
+                return returned[-1]
+
+            def __releasebuffer__(self, view):
+                self.released = view
+
+        t = Theirs()
+        m = memoryview(t)
+        self.assertIs(m.obj, t)
+        self.assertEqual(m.tobytes(), b'abcd')
+        m.release()
+        self.assertIs(t.released, returned[0])
+
     def test_non_memoryview_return_is_a_type_error(self):
         class Bad(newbuffer.Buffer):
             def __getbuffer__(self, flags):

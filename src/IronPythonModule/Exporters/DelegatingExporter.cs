@@ -5,6 +5,7 @@
 // whole chain runs under the recursion guard, since the returned object may delegate again.
 using IronPython.Runtime;
 using IronPython.Runtime.Operations;
+using Microsoft.Scripting.Runtime;
 using NewBuffer.Protocol;
 
 using BufferFlags = NewBuffer.Protocol.BufferFlags;
@@ -18,15 +19,13 @@ internal sealed class DelegatingExporter : ReturnedViewExporter
     {
     }
 
-    public override void GetBuffer(BufferView view, BufferFlags flags)
+    protected override object? CallGetMethod(BufferFlags flags)
     {
-        object? returned;
-        BufferView inner;
         using (RecursionGuard.Enter())
         {
             bool strict = NewBufferModule.IsStrict(Context);
-            returned = Slots.TakesFlags || strict
-                ? PythonCalls.Call(Context, Slots.GetMethod, Self, (int)flags)
+            object? returned = Slots.TakesFlags || strict
+                ? PythonCalls.Call(Context, Slots.GetMethod, Self, ScriptingRuntimeHelpers.Int32ToObject((int)flags))
                 : PythonCalls.Call(Context, Slots.GetMethod, Self);
             if (ReferenceEquals(returned, Self))
             {
@@ -38,11 +37,13 @@ internal sealed class DelegatingExporter : ReturnedViewExporter
                 throw PythonErrors.TypeError("__buffer__ returned non-memoryview object");
             }
 
-            IBufferExporter exporter = ExporterDispatch.TryCreate(Context, returned)
-                ?? throw PythonErrors.TypeError($"__buffer__ returned an object without a buffer (got '{PythonErrors.TypeName(returned)}')");
-            inner = AcquireInner(exporter, flags, returned);
+            return returned;
         }
-
-        Answer(view, returned, inner.Internal);
     }
+
+    protected override IBufferExporter InnerExporter(object? returned) =>
+        ExporterDispatch.TryCreate(Context, returned)
+        ?? throw PythonErrors.TypeError($"__buffer__ returned an object without a buffer (got '{PythonErrors.TypeName(returned)}')");
+
+    protected override object? InternalOf(object? returned, BufferView inner) => inner.Internal;
 }

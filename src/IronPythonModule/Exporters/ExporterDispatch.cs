@@ -32,6 +32,13 @@ internal static class ExporterDispatch
         _ => null,
     };
 
+    /// <summary>Whether <paramref name="obj"/> is one of IronPython's own buffers (bytes, bytearray, its memoryview, array...).</summary>
+    public static bool IsIronPythonBuffer(CodeContext context, object? obj) => Resolve(context, obj, pythonOnly: false, out _) == ExportStyle.Native;
+
+    /// <summary>A buffer for IronPython's own consumers from <paramref name="exporter"/>'s answer to <paramref name="flags"/>.</summary>
+    public static IPythonBuffer ToIronPython(IBufferExporter exporter, NewBuffer.Protocol.BufferFlags flags, string who) =>
+        exporter is ReturnedViewExporter returning ? returning.ExportToIronPython(flags, who) : PythonBufferAdapter.Export(exporter, flags, who);
+
     /// <summary>The style, and for the Python-level styles the class's slots (looked up once per request).</summary>
     private static ExportStyle Resolve(CodeContext context, object? obj, bool pythonOnly, out ExportSlots? slots)
     {

@@ -3,6 +3,7 @@
 // memoryview (see ReturnedViewExporter); `__releasebuffer__(self, view)` receives the same memoryview.
 using IronPython.Runtime;
 using IronPython.Runtime.Operations;
+using Microsoft.Scripting.Runtime;
 using NewBuffer.Protocol;
 
 using BufferFlags = NewBuffer.Protocol.BufferFlags;
@@ -17,21 +18,18 @@ internal sealed class GetBufferMethodExporter : ReturnedViewExporter
     {
     }
 
-    public override void GetBuffer(BufferView view, BufferFlags flags)
+    protected override object? CallGetMethod(BufferFlags flags)
     {
-        object? returned;
         using (RecursionGuard.Enter())
         {
-            returned = PythonCalls.Call(Context, Slots.GetMethod, Self, (int)flags);
+            object? returned = PythonCalls.Call(Context, Slots.GetMethod, Self, ScriptingRuntimeHelpers.Int32ToObject((int)flags));
+            return returned is MemoryViewObject or MemoryView ? returned
+                : throw PythonErrors.TypeError($"__getbuffer__ returned non-memoryview object (got '{PythonErrors.TypeName(returned)}')");
         }
-
-        IBufferExporter inner = returned switch
-        {
-            MemoryViewObject ours => ours,
-            MemoryView theirs => new NativeExporter(theirs),
-            _ => throw PythonErrors.TypeError($"__getbuffer__ returned non-memoryview object (got '{PythonErrors.TypeName(returned)}')"),
-        };
-        AcquireInner(inner, flags, returned);
-        Answer(view, returned, returned);
     }
+
+    protected override IBufferExporter InnerExporter(object? returned) =>
+        returned as MemoryViewObject ?? (IBufferExporter)new NativeExporter((MemoryView)returned!);
+
+    protected override object? InternalOf(object? returned, BufferView inner) => returned;
 }

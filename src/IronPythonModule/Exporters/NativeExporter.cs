@@ -40,7 +40,7 @@ internal sealed class NativeExporter : IBufferExporter, IMemoryLender
 
     public void GetBuffer(BufferView view, CoreFlags flags)
     {
-        IPythonBuffer buffer = BuiltinGetBuffer(_source.GetType())(_source, (IronPythonFlags)(int)flags);
+        IPythonBuffer buffer = GetBuiltinBuffer(_source, (IronPythonFlags)(int)flags);
         try
         {
             _buffer = buffer;
@@ -105,6 +105,9 @@ internal sealed class NativeExporter : IBufferExporter, IMemoryLender
 
         return null;
     }
+
+    /// <summary><paramref name="source"/>'s answer from the IronPython type's own implementation (see the header).</summary>
+    internal static IPythonBuffer GetBuiltinBuffer(IBufferProtocol source, IronPythonFlags flags) => BuiltinGetBuffer(source.GetType())(source, flags);
 
     /// <summary>The GetBuffer of <see cref="BuiltinBufferType"/>, called directly; the interface when there is none.</summary>
     private static Func<IBufferProtocol, IronPythonFlags, IPythonBuffer> BuiltinGetBuffer(Type type) =>

@@ -4,11 +4,17 @@
 // very object the get method returned. A get method that raised is not released; one whose returned
 // object refuses the request is (once), as every style releases an answer the consumer refuses. A view
 // a builtin's __buffer__ made of the exporter itself is released after the release method returns.
+//
+// IronPython's own consumers asking, when the get method returned one of IronPython's own buffers
+// (a bytearray, IronPython's memoryview...): that buffer's answer is handed over as it is, with only
+// obj replaced (ForwardedBuffer). Our view of it would be verified, wrapped and unwrapped again to
+// reach the same bytes; IronPython's answer is IronPython's to trust.
 using IronPython.Runtime;
 using NewBuffer.IronPython.Install;
 using NewBuffer.Protocol;
 
 using BufferFlags = NewBuffer.Protocol.BufferFlags;
+using IronPythonFlags = IronPython.Runtime.BufferFlags;
 
 namespace NewBuffer.IronPython.Exporters;
 
@@ -16,6 +22,7 @@ internal abstract class ReturnedViewExporter : IBufferExporter
 {
     private BufferView? _inner;
     private object? _returned;
+    private bool _called;
 
     protected ReturnedViewExporter(CodeContext context, object self, ExportSlots slots)
     {
@@ -30,7 +37,22 @@ internal abstract class ReturnedViewExporter : IBufferExporter
 
     protected ExportSlots Slots { get; }
 
-    public abstract void GetBuffer(BufferView view, BufferFlags flags);
+    public void GetBuffer(BufferView view, BufferFlags flags)
+    {
+        // Already called by ExportToIronPython, which found no IronPython buffer to forward.
+        object? returned = _called ? _returned : CallGetMethod(flags);
+        _called = false;
+        using (RecursionGuard.Enter())
+        {
+            // Under the guard: the returned object may delegate again.
+            AcquireInner(InnerExporter(returned), flags, returned);
+        }
+
+        _returned = returned;
+        view.CopyLayoutFrom(_inner!);
+        view.Obj = Self;
+        view.Internal = InternalOf(returned, _inner!);
+    }
 
     public void ReleaseBuffer(BufferView view)
     {
@@ -38,14 +60,50 @@ internal abstract class ReturnedViewExporter : IBufferExporter
         GiveBack(_returned);
     }
 
+    /// <summary>A buffer for IronPython's own consumers: IronPython's own answer when the get method returned one
+    /// of its buffers, else our verified view (<see cref="PythonBufferAdapter"/>).</summary>
+    public IPythonBuffer ExportToIronPython(BufferFlags flags, string who)
+    {
+        object? returned = CallGetMethod(flags);
+        if (returned is NewBufferModule.MemoryViewObject or IBufferProtocol && (returned is NewBufferModule.MemoryViewObject || ExporterDispatch.IsIronPythonBuffer(Context, returned)))
+        {
+            IPythonBuffer answer;
+            try
+            {
+                answer = returned is NewBufferModule.MemoryViewObject ours ? ((IBufferProtocol)ours).GetBuffer((IronPythonFlags)(int)flags)
+                    : NativeExporter.GetBuiltinBuffer((IBufferProtocol)returned, (IronPythonFlags)(int)flags);
+            }
+            catch
+            {
+                GiveBack(returned);
+                throw;
+            }
+
+            return new ForwardedBuffer(answer, this, returned);
+        }
+
+        _returned = returned;
+        _called = true;
+        return PythonBufferAdapter.Export(this, flags, who);
+    }
+
+    /// <summary>Calls the get method and checks what it returned.</summary>
+    protected abstract object? CallGetMethod(BufferFlags flags);
+
+    /// <summary>The exporter of what the get method returned (a TypeError when it has no buffer).</summary>
+    protected abstract IBufferExporter InnerExporter(object? returned);
+
+    /// <summary>The consumer's view's <c>internal</c>.</summary>
+    protected abstract object? InternalOf(object? returned, BufferView inner);
+
     /// <summary>Requests <paramref name="flags"/> of <paramref name="inner"/> and holds that export until release. When the
     /// returned object refuses the request (a read-only answer to a writable one...), the release method gets
     /// <paramref name="returned"/> back once, as BufferMixin's _release_buffer gets a refused answer: the get method did its work.</summary>
-    protected BufferView AcquireInner(IBufferExporter inner, BufferFlags flags, object? returned)
+    private void AcquireInner(IBufferExporter inner, BufferFlags flags, object? returned)
     {
         try
         {
-            return _inner = BufferView.Acquire(inner, flags);
+            _inner = BufferView.Acquire(inner, flags);
         }
         catch
         {
@@ -55,7 +113,7 @@ internal abstract class ReturnedViewExporter : IBufferExporter
     }
 
     /// <summary>Hands what the get method returned to the release method, once per successful get.</summary>
-    private void GiveBack(object? returned)
+    internal void GiveBack(object? returned)
     {
         bool madeOfSelf = BuiltinBuffers.IsViewMadeOf(returned, Self);
         if (madeOfSelf && BuiltinBuffers.IsBuiltinMethod(Slots.GetMethod))
@@ -74,12 +132,6 @@ internal abstract class ReturnedViewExporter : IBufferExporter
         }
     }
 
-    /// <summary>Answers with the held inner export as the exporter's own view.</summary>
-    protected void Answer(BufferView view, object? returned, object? internalObject)
-    {
-        _returned = returned;
-        view.CopyLayoutFrom(_inner!);
-        view.Obj = Self;
-        view.Internal = internalObject;
-    }
+    /// <summary>The object whose buffer this exporter answers with (obj of a forwarded buffer).</summary>
+    internal object Exporter => Self;
 }

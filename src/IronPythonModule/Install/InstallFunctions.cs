@@ -3,6 +3,7 @@
 // here: adding PEP 688 methods to builtin types (BuiltinBuffers), the per-runtime strict switch read
 // by DelegatingExporter, and the buffer a _BufferBridge subclass hands IronPython's consumers.
 using System;
+using System.Runtime.CompilerServices;
 using IronPython.Runtime;
 using IronPython.Runtime.Operations;
 using IronPython.Runtime.Types;
@@ -16,7 +17,8 @@ namespace NewBuffer.IronPython;
 
 public static partial class NewBufferModule
 {
-    private const string StrictKey = "newbuffer.install.strict";
+    // Asked on every __buffer__ request: a lock-free table, where PythonContext's module state takes a lock per read.
+    private static readonly ConditionalWeakTable<PythonContext, object> s_strictRuntimes = new();
 
     [Documentation("_install_pep688(strict, memoryview)\n\nThe part of install() done in .NET: __buffer__ and __release_buffer__ on bytes,\n"
         + "bytearray, memoryview, array.array and ctypes objects; whether __buffer__ must return a memoryview; whether\n"
@@ -25,7 +27,14 @@ public static partial class NewBufferModule
     {
         BuiltinBuffers.Install(context);
         PythonContext python = context.LanguageContext;
-        python.SetModuleState(StrictKey, strict);
+        if (strict)
+        {
+            s_strictRuntimes.AddOrUpdate(python, python);
+        }
+        else
+        {
+            s_strictRuntimes.Remove(python);
+        }
         if (memoryview)
         {
             PythonOps.SetAttr(context, python.BuiltinModuleInstance, "memoryview", DynamicHelpers.GetPythonTypeFromType(typeof(MemoryViewObject)));
@@ -53,9 +62,9 @@ public static partial class NewBufferModule
 
         int request = flags is global::IronPython.Runtime.BufferFlags f ? (int)f : PythonValues.ToClinicInt(flags);
         IBufferExporter exporter = ExporterDispatch.TryCreate(context, obj, pythonOnly: true) ?? new NativeExporter(native);
-        return PythonBufferAdapter.Export(exporter, (CoreFlags)request, PythonErrors.TypeName(obj));
+        return ExporterDispatch.ToIronPython(exporter, (CoreFlags)request, PythonErrors.TypeName(obj));
     }
 
     /// <summary>Whether install(strict=True) ran last in this runtime: __buffer__ must then return a memoryview (PEP 688).</summary>
-    internal static bool IsStrict(CodeContext context) => ModuleState(context, StrictKey) is true;
+    internal static bool IsStrict(CodeContext context) => s_strictRuntimes.TryGetValue(context.LanguageContext, out _);
 }
