@@ -245,36 +245,10 @@ public class ConcurrencyTests
         for (int round = 0; round < 200; round++)
         {
             using var exporter = new CountingExporter(revokeOnRelease: true);
-            BufferView export = BufferView.Acquire(exporter, BufferFlags.FullRO);
-            var head = new ViewHandle(new ManagedBuffer(export), ArrayView.From(ViewVerifier.Verify(export, BufferFlags.FullRO, "memoryview")));
+            ViewHandle head = Head(exporter);
             ViewHandle member = head.Derive(head.View.Slice(0, 2, 4, 1));
             byte[] expected = exporter.Content.AsSpan(2 * 8 * 4, 4 * 8 * 4).ToArray();
-            bool exported = false, released = false;
-
-            RunThreads(seed =>
-            {
-                if (seed == 0)
-                {
-                    try
-                    {
-                        member.AddExport();
-                        exported = true;
-                    }
-                    catch (BufferException e) when (e.Kind == BufferErrorKind.Value)
-                    {
-                    }
-                }
-                else if (seed == 1)
-                {
-                    try
-                    {
-                        released = member.Release();
-                    }
-                    catch (BufferException e) when (e.Kind == BufferErrorKind.Buffer)
-                    {
-                    }
-                }
-            });
+            (bool exported, bool released) = RaceExportAndRelease(member);
 
             Assert.That(exported ^ released, Is.True, "exactly one of the member's export and release wins");
             Assert.That(head.Release(), Is.True, "a member's exports never refuse the head's release");
@@ -295,34 +269,8 @@ public class ConcurrencyTests
         for (int round = 0; round < 200; round++)
         {
             using var exporter = new CountingExporter(revokeOnRelease: true);
-            BufferView export = BufferView.Acquire(exporter, BufferFlags.FullRO);
-            var handle = new ViewHandle(new ManagedBuffer(export), ArrayView.From(ViewVerifier.Verify(export, BufferFlags.FullRO, "memoryview")));
-            bool exported = false, released = false;
-
-            RunThreads(seed =>
-            {
-                if (seed == 0)
-                {
-                    try
-                    {
-                        handle.AddExport();
-                        exported = true;
-                    }
-                    catch (BufferException e) when (e.Kind == BufferErrorKind.Value)
-                    {
-                    }
-                }
-                else if (seed == 1)
-                {
-                    try
-                    {
-                        released = handle.Release();
-                    }
-                    catch (BufferException e) when (e.Kind == BufferErrorKind.Buffer)
-                    {
-                    }
-                }
-            });
+            ViewHandle handle = Head(exporter);
+            (bool exported, bool released) = RaceExportAndRelease(handle);
 
             Assert.That(exported ^ released, Is.True, "exactly one of export and release wins");
             if (exported)
@@ -334,6 +282,45 @@ public class ConcurrencyTests
 
             Assert.That(exporter.Releases, Is.EqualTo(1));
         }
+    }
+
+    /// <summary>A view of the exporter's answer, verified, registered on a managed buffer of its own.</summary>
+    private static ViewHandle Head(CountingExporter exporter)
+    {
+        BufferView export = BufferView.Acquire(exporter, BufferFlags.FullRO);
+        return new ViewHandle(new ManagedBuffer(export), ArrayView.From(ViewVerifier.Verify(export, BufferFlags.FullRO, "memoryview")));
+    }
+
+    /// <summary>One thread exports from <paramref name="view"/> while another releases it: which of them won.</summary>
+    private static (bool Exported, bool Released) RaceExportAndRelease(ViewHandle view)
+    {
+        bool exported = false, released = false;
+        RunThreads(seed =>
+        {
+            if (seed == 0)
+            {
+                try
+                {
+                    view.AddExport();
+                    exported = true;
+                }
+                catch (BufferException e) when (e.Kind == BufferErrorKind.Value)
+                {
+                }
+            }
+            else if (seed == 1)
+            {
+                try
+                {
+                    released = view.Release();
+                }
+                catch (BufferException e) when (e.Kind == BufferErrorKind.Buffer)
+                {
+                }
+            }
+        });
+
+        return (exported, released);
     }
 
     /// <summary>The first <paramref name="rows"/> rows of a 2-D view's bytes.</summary>
