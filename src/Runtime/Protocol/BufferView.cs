@@ -208,21 +208,21 @@ public sealed class BufferView
     /// <summary>Sets <c>shape</c> to a copy of <paramref name="shape"/> (null for NULL).</summary>
     public void SetShape(long[]? shape)
     {
-        _shape = (long[]?)shape?.Clone();
+        _shape = shape is null ? null : [.. shape];
         _vouchedLayout = null;
     }
 
     /// <summary>Sets <c>strides</c> to a copy of <paramref name="strides"/> (null for NULL).</summary>
     public void SetStrides(long[]? strides)
     {
-        _strides = (long[]?)strides?.Clone();
+        _strides = strides is null ? null : [.. strides];
         _vouchedLayout = null;
     }
 
     /// <summary>Sets <c>suboffsets</c> to a copy of <paramref name="suboffsets"/> (null for NULL).</summary>
     public void SetSuboffsets(long[]? suboffsets)
     {
-        _suboffsets = (long[]?)suboffsets?.Clone();
+        _suboffsets = suboffsets is null ? null : [.. suboffsets];
         _vouchedLayout = null;
     }
 
