@@ -255,6 +255,9 @@ public sealed class BufferView
     /// <summary>The vouched layout when the fields were not changed since and the request is the one vouched for.</summary>
     internal ViewLayout? VouchedLayout(BufferFlags flags) => _vouchedFlags == flags ? _vouchedLayout : null;
 
+    /// <summary>The exporter that filled the view through <see cref="Acquire"/>, until it is released.</summary>
+    internal IBufferExporter? Exporter => Volatile.Read(ref _exporter);
+
     /// <summary>Gives the view back to its exporter; only the first call on any thread does anything (C's <c>PyBuffer_Release</c>).</summary>
     /// <remarks>Calls <see cref="IBufferExporter.ReleaseBuffer"/> with <c>obj</c> still set, then clears <c>obj</c>.</remarks>
     public void Release()
