@@ -229,7 +229,11 @@ public static partial class NewBufferModule
         {
             // Converted first (its __index__ may release the view), as Argument Clinic converts it before the call.
             int perSeparator = PythonValues.ToClinicInt(bytes_per_sep);
-            return Use(view => HexFormat.Format(view.Layout.ByteLength, () => view.ToBytes(), sep, perSeparator));
+            return Use(view => HexFormat.Format(
+                view.Layout.ByteLength,
+                () => view.Layout.IsCContiguous ? view.Buf : new ManagedMemoryBlock(view.ToBytes()).At(0),
+                sep,
+                perSeparator));
         }
 
         [Documentation("toreadonly()\n\nReturn a readonly version of the memoryview.")]
