@@ -47,11 +47,6 @@ def main(out_dir, target):
     errors = [r for r in ipy + cpy if 'error' in r]
     if errors:
         lines += ['', 'Not measurable: ' + '; '.join('%s (%s): %s' % (r['workload'], r['impl'], r['error']) for r in errors)]
-    lines += ['', '## bytes(exporter) round trips', '', '| exporter | median | ratio to bytes(bytearray) |', '|---|---:|---:|']
-    base = [r for r in ipy if r['workload'].startswith('bytes(x)') and r['impl'] == 'bytearray']
-    for r in ipy:
-        if r['workload'].startswith('bytes(x)'):
-            lines.append('| %s %s | %s | %s |' % (r['workload'], r['impl'], ms(r['median_s']), ratio(r['median_s'], base[0]['median_s'] if base else None)))
     requests = load(os.path.join(out_dir, 'requests.jsonl'))
     if requests:
         lines += ['', '## The cost of one small request (`benchmarks/python/request_bench.py`)', '',

@@ -101,14 +101,6 @@ if newbuffer:
     except ImportError:
         pass
 
-# bytes(exporter) round trips: a pure-Python exporter of each style against bytes(bytearray).
-if newbuffer:
-    from bench_exporters import Delegating, GetBuffer, Mixin, payload
-
-    count = 1000000 // SCALE // 4
-    for impl, obj in (('bytearray', payload), ('__buffer__', Delegating()), ('__getbuffer__', GetBuffer()), ('BufferMixin', Mixin())):
-        report('bytes(x) x%d' % count, impl, median_time(lambda: [bytes(obj) for _ in range(count)], runs=3), runs=3)
-
 # .NET memory read zero-copy: a 1M-element double[] through newbuffer.memoryview against the same
 # doubles in a bytearray cast to 'd' (the baseline), with tolist() and tobytes().
 if newbuffer:

@@ -20,9 +20,11 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Threading;
 using IronPython.Runtime;
 using Microsoft.Scripting.Runtime;
 using IronPython.Runtime.Operations;
+using IronPython.Runtime.Types;
 using NewBuffer.IronPython.Exporters;
 using NewBuffer.Memory;
 using NewBuffer.Protocol;
@@ -45,7 +47,11 @@ public static partial class NewBufferModule
         private Dictionary<string, (Memory.ManagedMemoryBlock Block, object Value)>? _materialized;
         private Dictionary<string, long>? _pendingAddresses;
         private List<BufferView>? _held;
-        private readonly object _gate = new();
+        private static readonly string[] s_arrayFields = [nameof(shape), nameof(strides), nameof(suboffsets)];
+
+        // Only a standalone struct (get_buffer) is shared between threads; the wrappers lent to every
+        // _get_buffer call never lock, so they do not allocate the gate.
+        private object? _gate;
         private readonly CodeContext? _context;
         private BufferView? _view;
         private bool _filled;
@@ -255,7 +261,7 @@ public static partial class NewBufferModule
             int request = PythonValues.ToIntArgument(flags);
 
             // Threads racing to fill one struct: one wins, the others see it filled (no export is lost).
-            lock (_gate)
+            lock (Gate)
             {
                 if (_filled || _filling)
                 {
@@ -281,7 +287,7 @@ public static partial class NewBufferModule
             }
             finally
             {
-                lock (_gate)
+                lock (Gate)
                 {
                     _filling = false;
                     if (view is not null)
@@ -301,7 +307,7 @@ public static partial class NewBufferModule
         public void release_buffer()
         {
             BufferView view;
-            lock (_gate)
+            lock (Gate)
             {
                 if (!_filled || !_ownsExport || _view is null)
                 {
@@ -331,7 +337,7 @@ public static partial class NewBufferModule
         public void verify()
         {
             // Under the gate: release_buffer cannot free the memory the verifier follows (suboffset pointers).
-            lock (_gate)
+            lock (Gate)
             {
                 ViewVerifier.Verify(Owned(nameof(verify)), _request, "memoryview");
             }
@@ -343,7 +349,7 @@ public static partial class NewBufferModule
         public MemoryViewObject memoryview()
         {
             // Under the gate: release_buffer cannot free the memory the verifier follows, nor miss this export.
-            lock (_gate)
+            lock (Gate)
             {
                 Owned(nameof(memoryview));
                 BufferView export = BufferView.Acquire(new AnswerExport(this), _request);
@@ -409,7 +415,7 @@ public static partial class NewBufferModule
 
             public void GetBuffer(BufferView view, Protocol.BufferFlags flags)
             {
-                lock (_owner._gate)
+                lock (_owner.Gate)
                 {
                     BufferView answer = _owner.Owned("memoryview");
                     view.CopyLayoutFrom(answer);
@@ -420,7 +426,7 @@ public static partial class NewBufferModule
 
             public void ReleaseBuffer(BufferView view)
             {
-                lock (_owner._gate)
+                lock (_owner.Gate)
                 {
                     _owner._exports--;
                 }
@@ -445,7 +451,7 @@ public static partial class NewBufferModule
                 }
 
                 int ndim = Math.Max(view.NDim, 0);
-                foreach (string field in new[] { nameof(shape), nameof(strides), nameof(suboffsets) })
+                foreach (string field in s_arrayFields)
                 {
                     if (TryPending(field, out long address))
                     {
@@ -469,6 +475,8 @@ public static partial class NewBufferModule
             _view = null;
             _filled = false;
         }
+
+        private object Gate => Volatile.Read(ref _gate) ?? Interlocked.CompareExchange(ref _gate, new object(), null) ?? _gate!;
 
         /// <summary>The view get_buffer filled; the Py_buffers lent to an exporter hold no answer to a request yet.</summary>
         private BufferView Owned(string method) => _ownsExport && _view is not null ? _view
@@ -530,19 +538,20 @@ public static partial class NewBufferModule
             {
                 write(view, null);
             }
+            else if (value is PythonTuple or PythonList)
+            {
+                var sequence = (IList<object?>)value;
+                var items = new long[sequence.Count];
+                for (int i = 0; i < items.Length; i++)
+                {
+                    items[i] = PythonValues.ToLong(sequence[i], $"items of {name}");
+                }
+
+                write(view, items);
+            }
             else if (IsInteger(value))
             {
                 (_pendingAddresses ??= [])[name] = PythonValues.ToLong(value, $"property {name}");
-            }
-            else if (value is PythonTuple or PythonList)
-            {
-                var items = new List<long>();
-                foreach (object? item in (System.Collections.IEnumerable)value)
-                {
-                    items.Add(PythonValues.ToLong(item, $"items of {name}"));
-                }
-
-                write(view, items.ToArray());
             }
             else
             {
@@ -585,7 +594,15 @@ public static partial class NewBufferModule
             return Encoding.ASCII.GetString(rest[..end]);
         }
 
-        private static bool IsInteger(object value) => value is int or long or System.Numerics.BigInteger
-            || (value is not bool && value is not string && PythonOps.TryGetBoundAttr(value, "__index__", out _));
+        private static bool IsInteger(object value) => value switch
+        {
+            int or long or System.Numerics.BigInteger => true,
+
+            // Known not to be integers without asking for __index__ (a slot lookup costs more than the rest of a
+            // field's assignment): IronPython's own buffers and newbuffer's memoryview, on every request's buf.
+            bool or string or PythonTuple or PythonList => false,
+            IBufferProtocol and not IPythonObject => false,
+            _ => PythonOps.TryGetBoundAttr(value, "__index__", out _),
+        };
     }
 }

@@ -215,6 +215,31 @@ class AccountingTests(unittest.TestCase):
 
 
 class MemoryLifetimeTests(unittest.TestCase):
+    def test_a_dropped_view_of_a_bytearray_gives_it_back_pinned_or_not(self):
+        for pinned in (False, True):
+            with self.subTest(pinned=pinned):
+                data = bytearray(DATA)
+                self.view_and_drop(data, pinned)
+                for _ in range(5):
+                    gc.collect()
+                    try:
+                        data.append(0)
+                        break
+                    except BufferError:
+                        pass
+                else:
+                    self.fail('the export of a dropped view was never given back')
+
+    def view_and_drop(self, data, pinned):
+        m = newbuffer.memoryview(data).cast('i')
+        if pinned:
+            # Reading the address pins the bytearray for as long as the export lasts.
+            p = newbuffer.Py_buffer()
+            p.get_buffer(m, newbuffer.PyBUF_SIMPLE)
+            self.assertNotEqual(p.buf, 0)
+            p.release_buffer()
+        self.assertEqual(m[1], 1)
+
     def test_unregister_keeps_the_memory_pinned_while_a_view_uses_it(self):
         data = bytearray(DATA)
         address = newbuffer.register_memory(data)

@@ -9,6 +9,7 @@
 using System;
 using IronPython.Runtime;
 using IronPython.Runtime.Operations;
+using Microsoft.Scripting.Runtime;
 using NewBuffer.Protocol;
 using static NewBuffer.IronPython.NewBufferModule;
 
@@ -39,7 +40,8 @@ internal sealed class MixinExporter : IBufferExporter
             // view.buf = self inside _get_buffer would recurse until the stack overflows.
             using (RecursionGuard.Enter())
             {
-                result = PythonCalls.Call(_context, _slots.GetMethod, _self, _filler, (int)flags);
+                // As a bound method: IronPython's two-argument call site, where three arguments take its splat path.
+                result = PythonCalls.Call(_context, new Method(_slots.GetMethod!, _self), _filler, ScriptingRuntimeHelpers.Int32ToObject((int)flags));
             }
         }
         catch

@@ -28,7 +28,7 @@ using IronPythonFlags = IronPython.Runtime.BufferFlags;
 
 namespace NewBuffer.IronPython.Exporters;
 
-internal sealed class NativeExporter : IBufferExporter, IMemoryLender
+internal sealed class NativeExporter : IReclaimableExporter, IMemoryLender
 {
     private static readonly ConcurrentDictionary<Type, Func<IBufferProtocol, IronPythonFlags, IPythonBuffer>> s_builtinGetBuffer = new();
 
@@ -82,6 +82,10 @@ internal sealed class NativeExporter : IBufferExporter, IMemoryLender
         _buffer?.Dispose();
     }
 
+    /// <summary>A view dropped unreleased gives back only IronPython's buffer and the pin: the rest of the view
+    /// need not live through another collection.</summary>
+    public ExportReclaimer CreateReclaimer(BufferView view) => new Reclaimer(_buffer!, _block!);
+
     /// <summary>The buffer's bytes; IronPython's read-only exports are written only where our view allows writing.</summary>
     Span<byte> IMemoryLender.GetSpan()
     {
@@ -127,6 +131,15 @@ internal sealed class NativeExporter : IBufferExporter, IMemoryLender
             return Expression.Lambda<Func<IBufferProtocol, IronPythonFlags, IPythonBuffer>>(
                 Expression.Call(Expression.Convert(source, builtin), method, flags), source, flags).Compile();
         });
+
+    private sealed class Reclaimer(IPythonBuffer buffer, LentMemoryBlock block) : ExportReclaimer
+    {
+        protected override void Reclaim()
+        {
+            block.TakePin().Dispose();
+            buffer.Dispose();
+        }
+    }
 
     private static long[]? ToLongs(System.Collections.Generic.IReadOnlyList<int>? values)
     {

@@ -1,17 +1,20 @@
 // bytes.hex(sep, bytes_per_sep) as CPython's _Py_strhex_with_sep: a separator every
 // |bytes_per_sep| bytes, counted from the right for a positive count and from the left for a
-// negative one. A result longer than a .NET string can be is a MemoryError, as in CPython.
+// negative one. A result longer than a .NET string can be is a MemoryError, as in CPython. As
+// CPython's memory_hex, a C-contiguous view is read in place; only another is copied out first
+// (a copy of a large view is one more large-object allocation, and those bring full collections).
 using System;
 using System.Text;
 using IronPython.Runtime;
+using NewBuffer.Memory;
 
 namespace NewBuffer.IronPython.Views;
 
 internal static class HexFormat
 {
-    /// <summary>The hex of the <paramref name="length"/> bytes <paramref name="read"/> returns, read only after the
-    /// separator is checked and the result is known to fit in a str.</summary>
-    public static string Format(long length, Func<byte[]> read, object? sep, int bytesPerSep)
+    /// <summary>The hex of the <paramref name="length"/> bytes at the pointer <paramref name="read"/> returns, called
+    /// only after the separator is checked and the result is known to fit in a str.</summary>
+    public static string Format(long length, Func<BufferPointer> read, object? sep, int bytesPerSep)
     {
         string? separator = sep switch
         {
@@ -40,18 +43,19 @@ internal static class HexFormat
             throw PythonErrors.Create(null, NewBuffer.Protocol.BufferErrorKind.Memory, $"hex() of {length} bytes needs a str of {chars} characters, longer than a str can be");
         }
 
-        byte[] data = read();
-        string hex = Lower(data);
+        // Fits in an int: a str of fewer than 2**30 characters holds it.
+        int count = (int)length;
+        string hex = Lower(read(), count);
         if (!separated || separator is null)
         {
             return hex;
         }
 
-        var result = new StringBuilder(hex.Length + (int)(data.Length / group));
-        for (int i = 0; i < data.Length; i++)
+        var result = new StringBuilder((int)chars);
+        for (int i = 0; i < count; i++)
         {
             // Positive: groups end at the right edge, so the first group may be short.
-            bool boundary = bytesPerSep > 0 ? i > 0 && (data.Length - i) % group == 0 : i > 0 && i % group == 0;
+            bool boundary = bytesPerSep > 0 ? i > 0 && (count - i) % group == 0 : i > 0 && i % group == 0;
             if (boundary)
             {
                 result.Append(separator[0]);
@@ -67,13 +71,14 @@ internal static class HexFormat
     private const int MaxStringLength = 0x3FFFFFDF;
 
     // Lower-case hex straight into the string (Convert.ToHexStringLower needs .NET 9).
-    private static string Lower(byte[] data) => string.Create(data.Length * 2, data, static (chars, bytes) =>
+    private static string Lower(BufferPointer bytes, int count) => string.Create(count * 2, (bytes, count), static (chars, state) =>
     {
         const string digits = "0123456789abcdef";
-        for (int i = 0; i < bytes.Length; i++)
+        ReadOnlySpan<byte> data = state.bytes.Slice(state.count);
+        for (int i = 0; i < data.Length; i++)
         {
-            chars[2 * i] = digits[bytes[i] >> 4];
-            chars[(2 * i) + 1] = digits[bytes[i] & 0xF];
+            chars[2 * i] = digits[data[i] >> 4];
+            chars[(2 * i) + 1] = digits[data[i] & 0xF];
         }
     });
 }

@@ -13,7 +13,7 @@
 //     outstanding; one exported from a member keeps the memory valid until released, after its head's
 //     release too;
 //   - after release every operation raises ValueError; views dropped unreleased have no finalizer:
-//     the shared ManagedBuffer's finalizer releases the export once all of them are gone;
+//     the export's reclaimer, held by the shared ManagedBuffer, releases it once all of them are gone;
 //   - every access to the memory runs inside the core ViewHandle's Enter, so a release on another
 //     thread (IronPython has no GIL) takes effect for the memory only when those accesses are done.
 using System;
@@ -242,7 +242,11 @@ public static partial class NewBufferModule
         {
             // Converted first (its __index__ may release the view), as Argument Clinic converts it before the call.
             int perSeparator = PythonValues.ToClinicInt(bytes_per_sep);
-            return Use(view => HexFormat.Format(view.Layout.ByteLength, () => view.ToBytes(), sep, perSeparator));
+            return Use(view => HexFormat.Format(
+                view.Layout.ByteLength,
+                () => view.Layout.IsCContiguous ? view.Buf : new ManagedMemoryBlock(view.ToBytes()).At(0),
+                sep,
+                perSeparator));
         }
 
         [Documentation("toreadonly()\n\nReturn a readonly version of the memoryview.")]

@@ -26,7 +26,7 @@ public sealed class ViewLayout
     /// <summary>A layout from the given values, which are copied.</summary>
     /// <exception cref="ArgumentException">The values break an invariant (callers verify views first).</exception>
     public ViewLayout(long itemSize, ReadOnlySpan<long> shape, ReadOnlySpan<long> strides, long[]? suboffsets = null)
-        : this(itemSize, shape.ToArray(), strides.ToArray(), (long[]?)suboffsets?.Clone())
+        : this(itemSize, shape.ToArray(), strides.ToArray(), suboffsets is null ? null : [.. suboffsets])
     {
     }
 
@@ -217,7 +217,7 @@ public sealed class ViewLayout
             throw new InvalidOperationException("A layout with suboffsets cannot be transposed.");
         }
 
-        long[] shape = (long[])_shape.Clone(), strides = (long[])_strides.Clone();
+        long[] shape = [.. _shape], strides = [.. _strides];
         Array.Reverse(shape);
         Array.Reverse(strides);
         return new ViewLayout(ItemSize, shape, strides, null);

@@ -6,6 +6,7 @@
 // block is made.
 using System;
 using System.Buffers;
+using System.Threading;
 
 namespace NewBuffer.Memory;
 
@@ -41,6 +42,12 @@ public sealed unsafe class LentMemoryBlock : MemoryBlock
     /// <summary>The pin taken for an address, for the lender to dispose when its export ends.</summary>
     public MemoryHandle TakePin()
     {
+        // Taken when the export ends, after every reader: no pin can be in progress, and most exports never pinned.
+        if (Volatile.Read(ref _pointer) == 0)
+        {
+            return default;
+        }
+
         lock (_lender)
         {
             MemoryHandle pin = _pin;

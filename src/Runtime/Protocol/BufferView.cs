@@ -208,21 +208,21 @@ public sealed class BufferView
     /// <summary>Sets <c>shape</c> to a copy of <paramref name="shape"/> (null for NULL).</summary>
     public void SetShape(long[]? shape)
     {
-        _shape = (long[]?)shape?.Clone();
+        _shape = shape is null ? null : [.. shape];
         _vouchedLayout = null;
     }
 
     /// <summary>Sets <c>strides</c> to a copy of <paramref name="strides"/> (null for NULL).</summary>
     public void SetStrides(long[]? strides)
     {
-        _strides = (long[]?)strides?.Clone();
+        _strides = strides is null ? null : [.. strides];
         _vouchedLayout = null;
     }
 
     /// <summary>Sets <c>suboffsets</c> to a copy of <paramref name="suboffsets"/> (null for NULL).</summary>
     public void SetSuboffsets(long[]? suboffsets)
     {
-        _suboffsets = (long[]?)suboffsets?.Clone();
+        _suboffsets = suboffsets is null ? null : [.. suboffsets];
         _vouchedLayout = null;
     }
 
@@ -254,6 +254,9 @@ public sealed class BufferView
 
     /// <summary>The vouched layout when the fields were not changed since and the request is the one vouched for.</summary>
     internal ViewLayout? VouchedLayout(BufferFlags flags) => _vouchedFlags == flags ? _vouchedLayout : null;
+
+    /// <summary>The exporter that filled the view through <see cref="Acquire"/>, until it is released.</summary>
+    internal IBufferExporter? Exporter => Volatile.Read(ref _exporter);
 
     /// <summary>Gives the view back to its exporter; only the first call on any thread does anything (C's <c>PyBuffer_Release</c>).</summary>
     /// <remarks>Calls <see cref="IBufferExporter.ReleaseBuffer"/> with <c>obj</c> still set, then clears <c>obj</c>.</remarks>

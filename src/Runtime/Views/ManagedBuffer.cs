@@ -5,11 +5,11 @@
 // view can never outlive the export it reads. The count is one int changed by compare-and-swap (no
 // lock): Released once the last view went, and never counted again after that.
 //
-// Views dropped without a release never unregister; instead the managed buffer itself is the one
-// finalizable object per export (heads hold it, members through their head, nothing else does):
-// once every view is unreachable, so is it, and its finalizer releases the export. Views then need
-// no finalizer of their own, so a derived view (a cast, a slice) costs no finalization at all, as in
-// CPython, where they are plain reference-counted objects.
+// Views dropped without a release never unregister; instead one finalizable object per export, the
+// export's ExportReclaimer, held by the managed buffer alone (which heads hold, members through their
+// head), becomes unreachable with every view and releases the export. Views then need no finalizer
+// of their own, so a derived view (a cast, a slice) costs no finalization at all, as in CPython,
+// where they are plain reference-counted objects.
 using System.Threading;
 using NewBuffer.Protocol;
 
@@ -20,30 +20,14 @@ public sealed class ManagedBuffer
 {
     private const int Released = -1;
 
+    private readonly ExportReclaimer _reclaimer;
     private int _views;
 
     /// <summary>Wraps an acquired export; it is released when the last registered view is.</summary>
     public ManagedBuffer(BufferView export)
     {
         Export = export;
-    }
-
-    /// <summary>Releases the export of views that were all dropped without a release.</summary>
-    ~ManagedBuffer()
-    {
-        if (Interlocked.Exchange(ref _views, Released) == Released)
-        {
-            return;
-        }
-
-        try
-        {
-            Export.Release();
-        }
-        catch (System.Exception)
-        {
-            // A finalizer must never throw; the exporter's own release reports its errors.
-        }
+        _reclaimer = ExportReclaimer.For(export);
     }
 
     /// <summary>The exporter's view, as acquired.</summary>
@@ -89,11 +73,7 @@ public sealed class ManagedBuffer
             {
                 if (next == Released)
                 {
-                    // The finalizer is this type's release of last resort, not a Dispose pattern:
-                    // once the count reached Released it has nothing left to do.
-#pragma warning disable CA1816
-                    System.GC.SuppressFinalize(this);
-#pragma warning restore CA1816
+                    _reclaimer.Disarm();
                     Export.Release();
                 }
 
