@@ -14,7 +14,10 @@ public abstract class ExportReclaimer
     protected abstract void Reclaim();
 
     /// <summary>Called when the export was released normally: the finalizer has nothing left to do.</summary>
+    /// <remarks>The finalizer is the release of last resort, not a Dispose pattern (CA1816 assumes one).</remarks>
+#pragma warning disable CA1816
     public void Disarm() => GC.SuppressFinalize(this);
+#pragma warning restore CA1816
 
     /// <summary>Releases the export of views all dropped unreleased.</summary>
     ~ExportReclaimer()
