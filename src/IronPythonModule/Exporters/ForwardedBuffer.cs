@@ -1,5 +1,5 @@
 // IronPython's own answer, handed on to an IronPython consumer of a Python exporter whose get
-// method returned an IronPython buffer (see ReturnedViewExporter): every field is IronPython's,
+// method returned an IronPython buffer or our memoryview (see ReturnedViewExporter): every field is IronPython's,
 // but obj, which names the exporter the consumer asked. Dispose releases IronPython's answer and
 // then hands the returned object to the release method, exactly once.
 using System;
@@ -13,18 +13,20 @@ namespace NewBuffer.IronPython.Exporters;
 internal sealed class ForwardedBuffer : IPythonBuffer
 {
     private readonly IPythonBuffer _answer;
+    private readonly object _obj;
     private readonly ReturnedViewExporter _exporter;
     private readonly object? _returned;
     private int _disposed;
 
-    public ForwardedBuffer(IPythonBuffer answer, ReturnedViewExporter exporter, object? returned)
+    public ForwardedBuffer(IPythonBuffer answer, object obj, ReturnedViewExporter exporter, object? returned)
     {
         _answer = answer;
+        _obj = obj;
         _exporter = exporter;
         _returned = returned;
     }
 
-    public object Object => _exporter.Exporter;
+    public object Object => _obj;
 
     public bool IsReadOnly => _answer.IsReadOnly;
 

@@ -75,12 +75,8 @@ internal sealed class NativeExporter : IReclaimableExporter, IMemoryLender
         }
     }
 
-    public void ReleaseBuffer(BufferView view)
-    {
-        // The buffer stays referenced: a span of it read after release is still managed memory.
-        _block?.TakePin().Dispose();
-        _buffer?.Dispose();
-    }
+    // The buffer stays referenced: a span of it read after release is still managed memory.
+    public void ReleaseBuffer(BufferView view) => GiveBack(_buffer, _block);
 
     /// <summary>A view dropped unreleased gives back only IronPython's buffer and the pin: the rest of the view
     /// need not live through another collection.</summary>
@@ -134,11 +130,14 @@ internal sealed class NativeExporter : IReclaimableExporter, IMemoryLender
 
     private sealed class Reclaimer(IPythonBuffer buffer, LentMemoryBlock block) : ExportReclaimer
     {
-        protected override void Reclaim()
-        {
-            block.TakePin().Dispose();
-            buffer.Dispose();
-        }
+        protected override void Reclaim() => GiveBack(buffer, block);
+    }
+
+    /// <summary>Ends an export: the pin an address needed, then IronPython's buffer.</summary>
+    private static void GiveBack(IPythonBuffer? buffer, LentMemoryBlock? block)
+    {
+        block?.TakePin().Dispose();
+        buffer?.Dispose();
     }
 
     private static long[]? ToLongs(System.Collections.Generic.IReadOnlyList<int>? values)

@@ -6,9 +6,10 @@
 // a builtin's __buffer__ made of the exporter itself is released after the release method returns.
 //
 // IronPython's own consumers asking, when the get method returned one of IronPython's own buffers
-// (a bytearray, IronPython's memoryview...): that buffer's answer is handed over as it is, with only
-// obj replaced (ForwardedBuffer). Our view of it would be verified, wrapped and unwrapped again to
-// reach the same bytes; IronPython's answer is IronPython's to trust.
+// (a bytearray, IronPython's memoryview...) or our memoryview: that object's answer to IronPython is
+// handed over as it is, with only obj replaced (ForwardedBuffer). Our view of it would be verified,
+// wrapped and unwrapped again to reach the same bytes; IronPython's answer is IronPython's to trust,
+// and our memoryview's is already verified.
 using IronPython.Runtime;
 using NewBuffer.IronPython.Install;
 using NewBuffer.Protocol;
@@ -65,13 +66,12 @@ internal abstract class ReturnedViewExporter : IBufferExporter
     public IPythonBuffer ExportToIronPython(BufferFlags flags, string who)
     {
         object? returned = CallGetMethod(flags);
-        if (returned is NewBufferModule.MemoryViewObject or IBufferProtocol && (returned is NewBufferModule.MemoryViewObject || ExporterDispatch.IsIronPythonBuffer(Context, returned)))
+        if (returned is NewBufferModule.MemoryViewObject || (returned is IBufferProtocol && ExporterDispatch.IsIronPythonBuffer(Context, returned)))
         {
             IPythonBuffer answer;
             try
             {
-                answer = returned is NewBufferModule.MemoryViewObject ours ? ((IBufferProtocol)ours).GetBuffer((IronPythonFlags)(int)flags)
-                    : NativeExporter.GetBuiltinBuffer((IBufferProtocol)returned, (IronPythonFlags)(int)flags);
+                answer = NativeExporter.GetBuiltinBuffer((IBufferProtocol)returned, (IronPythonFlags)(int)flags);
             }
             catch
             {
@@ -79,7 +79,7 @@ internal abstract class ReturnedViewExporter : IBufferExporter
                 throw;
             }
 
-            return new ForwardedBuffer(answer, this, returned);
+            return new ForwardedBuffer(answer, Self, this, returned);
         }
 
         _returned = returned;
@@ -131,7 +131,4 @@ internal abstract class ReturnedViewExporter : IBufferExporter
             ((NewBufferModule.MemoryViewObject)returned!).release();
         }
     }
-
-    /// <summary>The object whose buffer this exporter answers with (obj of a forwarded buffer).</summary>
-    internal object Exporter => Self;
 }
