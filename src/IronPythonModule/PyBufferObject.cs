@@ -316,7 +316,7 @@ public static partial class NewBufferModule
 
                 if (_exports > 0)
                 {
-                    throw PythonErrors.BufferError($"Py_buffer has {_exports} exported buffer{(_exports == 1 ? string.Empty : "s")}");
+                    throw PythonErrors.BufferError($"Py_buffer has {BufferErrors.ExportedBuffers(_exports)}");
                 }
 
                 view = _view;

@@ -445,7 +445,7 @@ public static partial class TestBufferModule
             long exports = Head.Exports;
             if (!varExport && exports > 0)
             {
-                throw PythonErrors.BufferError($"cannot change structure: {exports} exported buffer{(exports == 1 ? string.Empty : "s")}");
+                throw PythonErrors.BufferError($"cannot change structure: {BufferErrors.ExportedBuffers(exports)}");
             }
         }
 

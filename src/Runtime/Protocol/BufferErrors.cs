@@ -29,6 +29,10 @@ public static class BufferErrors
     /// <summary>The exception for a broken rule, from the installed factory.</summary>
     public static Exception Create(ViewError error) => Factory.Create(error);
 
+    /// <summary>"1 exported buffer", "2 exported buffers": how CPython counts outstanding exports in the BufferError of an
+    /// object that cannot be released or changed while exported (memoryview.release, ndarray.push...).</summary>
+    public static string ExportedBuffers(long count) => $"{count} exported buffer{(count == 1 ? string.Empty : "s")}";
+
     private sealed class CoreFactory : IBufferErrorFactory
     {
         public static readonly CoreFactory Instance = new();

@@ -171,7 +171,7 @@ public sealed class ViewHandle
 
         if (exports > 0)
         {
-            ThrowHelper.ThrowBuffer($"memoryview has {exports} exported buffer{(exports == 1 ? string.Empty : "s")}");
+            ThrowHelper.ThrowBuffer($"memoryview has {BufferErrors.ExportedBuffers(exports)}");
         }
 
         int before = Interlocked.Or(ref _state, ReleasedBit);
