@@ -314,6 +314,13 @@ class Methods(unittest.TestCase):
         self.assertEqual(m.hex(':', -2), 'b901:ef')
         with self.assertRaisesRegex(ValueError, 'sep must be length 1'):
             m.hex('::')
+        # CPython's order: the separator's len(), then its length, then its type.
+        with self.assertRaisesRegex(TypeError, "object of type 'int' has no len"):
+            m.hex(1)
+        with self.assertRaisesRegex(ValueError, 'sep must be length 1'):
+            m.hex([1, 2])
+        with self.assertRaisesRegex(TypeError, 'sep must be str or bytes'):
+            m.hex([1])
 
     def test_tolist_of_any_struct_format(self):
         data = struct.pack('<ih', 1, -2) + struct.pack('<ih', 3, 4)

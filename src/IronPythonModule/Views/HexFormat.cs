@@ -6,6 +6,7 @@
 using System;
 using System.Text;
 using IronPython.Runtime;
+using IronPython.Runtime.Operations;
 using NewBuffer.Memory;
 
 namespace NewBuffer.IronPython.Views;
@@ -16,6 +17,13 @@ internal static class HexFormat
     /// only after the separator is checked and the result is known to fit in a str.</summary>
     public static string Format(long length, Func<BufferPointer> read, object? sep, int bytesPerSep)
     {
+        // CPython's order: the separator's len() first (a TypeError for an object without one), then
+        // its length, then its type.
+        if (sep is not null && PythonOps.Length(sep) != 1)
+        {
+            throw PythonErrors.ValueError("sep must be length 1.");
+        }
+
         string? separator = sep switch
         {
             null => null,
@@ -23,10 +31,6 @@ internal static class HexFormat
             Bytes b => Encoding.Latin1.GetString(PythonValues.ToArray(b)),
             _ => throw PythonErrors.TypeError("sep must be str or bytes."),
         };
-        if (separator is not null && separator.Length != 1)
-        {
-            throw PythonErrors.ValueError("sep must be length 1.");
-        }
 
         if (separator is not null && separator[0] > 127)
         {
