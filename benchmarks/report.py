@@ -55,8 +55,9 @@ def main(out_dir, target):
                   '| workload | ratio | goal | ours | baseline | allocated ours | allocated baseline |',
                   '|---|---:|---:|---:|---:|---:|---:|']
         for r in requests:
-            lines.append('| %s | %.2f | <= %.1f | %.0f ns | %.0f ns | %s | %s |' % (
-                r['workload'], r['ratio'], r['goal'], r['ours_ns'], r['base_ns'], bytes_each(r['ours_alloc']), bytes_each(r['base_alloc'])))
+            goal = '<= %.1f' % r['goal'] if r['goal'] is not None else '-'
+            lines.append('| %s | %.2f | %s | %.0f ns | %.0f ns | %s | %s |' % (
+                r['workload'], r['ratio'], goal, r['ours_ns'], r['base_ns'], bytes_each(r['ours_alloc']), bytes_each(r['base_alloc'])))
     dotnet = [r for r in ipy if r['workload'].startswith('.NET ')]
     if dotnet:
         lines += ['', '## .NET memory (`newbuffer.memoryview(double[])` against the same doubles in a bytearray)', '',

@@ -1,4 +1,5 @@
-"""What one small buffer request costs under IronPython: six workloads, each against its baseline.
+"""What one small buffer request costs under IronPython: six workloads, each against its baseline,
+and two reference rows without a goal: the same requests with the export protocol taken out.
 
 Run under IronPython (scripts/ipy benchmarks/python/request_bench.py). Each row times a loop of
 requests on our side and on its baseline, alternating the two sides round after round, and keeps
@@ -63,6 +64,24 @@ class Mixin(newbuffer.BufferMixin):
         view.strides = (1,) if flags & 0x18 == 0x18 else None
 
 
+class Plain:
+    """The reference rows' exporter stand-in: a method called as __buffer__ is, whose memoryview bytes() reads directly."""
+
+    def __init__(self, make):
+        self.data = bytearray(b'x' * 32)
+        self.make = make
+
+    def view(self):
+        return self.make(self.data)
+
+
+def loop_bytes_of_view(obj):
+    def run():
+        for _ in range(N):
+            bytes(obj.view())
+    return run
+
+
 def loop_bytes(obj):
     def run():
         for _ in range(N):
@@ -123,3 +142,9 @@ row('bytes(__buffer__ -> bytearray) / bytes(bytearray)', loop_bytes(Delegating()
 row('bytes(__buffer__ -> memoryview(self.data)) / bytes(bytearray)', loop_bytes(DelegatingMV()), bytes_base, 3.0)
 row('bytes(__getbuffer__ -> newbuffer.memoryview) / bytes(bytearray)', loop_bytes(GetBuffer()), bytes_base, 3.0)
 row('bytes(BufferMixin) / bytes(bytearray)', loop_bytes(Mixin()), bytes_base, 3.0)
+# What the two memoryview rows cost before the export protocol: a memoryview made and dropped per
+# request. The first has no newbuffer code at all (IronPython's own memoryview).
+row('reference: bytes(method() -> memoryview(self.data)) / bytes(bytearray)',
+    loop_bytes_of_view(Plain(memoryview)), bytes_base, None)
+row('reference: bytes(method() -> newbuffer.memoryview(self.data)) / bytes(bytearray)',
+    loop_bytes_of_view(Plain(newbuffer.memoryview)), bytes_base, None)
