@@ -1,5 +1,6 @@
 """What one small buffer request costs under IronPython: six workloads, each against its baseline,
-and two reference rows without a goal: the same requests with the export protocol taken out.
+and reference rows without a goal: the memoryview rows' requests with the export protocol taken out,
+and the __getbuffer__ row's exporter keeping one memoryview instead of making one per request.
 
 Run under IronPython (scripts/ipy benchmarks/python/request_bench.py). Each row times a loop of
 requests on our side and on its baseline, alternating the two sides round after round, and keeps
@@ -50,6 +51,16 @@ class DelegatingMV(newbuffer.Buffer):
 class GetBuffer(newbuffer.Buffer):
     def __getbuffer__(self, flags):
         return newbuffer.memoryview(payload)
+
+
+class GetBufferKept(newbuffer.Buffer):
+    """The cheap idiom: one memoryview, made once and returned by every request."""
+
+    def __init__(self):
+        self.view = newbuffer.memoryview(payload)
+
+    def __getbuffer__(self, flags):
+        return self.view
 
 
 class Mixin(newbuffer.BufferMixin):
@@ -148,3 +159,5 @@ row('reference: bytes(method() -> memoryview(self.data)) / bytes(bytearray)',
     loop_bytes_of_view(Plain(memoryview)), bytes_base, None)
 row('reference: bytes(method() -> newbuffer.memoryview(self.data)) / bytes(bytearray)',
     loop_bytes_of_view(Plain(newbuffer.memoryview)), bytes_base, None)
+row('reference: bytes(__getbuffer__ -> one kept newbuffer.memoryview) / bytes(bytearray)',
+    loop_bytes(GetBufferKept()), bytes_base, None)
