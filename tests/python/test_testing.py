@@ -242,9 +242,9 @@ class LeakDetectorTests(unittest.TestCase):
     def test_a_dotnet_exception_from_newbuffers_core(self):
         import clr
         clr.AddReference('NewBuffer.Runtime')
-        from NewBuffer.Views import ArrayView
-        self.assertEqual(self.leak(lambda: ArrayView.From(None), ['NewBuffer']), 'System.ArgumentNullException')
-        self.assertEqual(self.leak(lambda: ArrayView.From(None)), 'System.ArgumentNullException')
+        from NewBuffer.Protocol import BufferFlags, BufferView
+        self.assertEqual(self.leak(lambda: BufferView.Acquire(None, BufferFlags.Simple), ['NewBuffer']), 'System.ArgumentNullException')
+        self.assertEqual(self.leak(lambda: BufferView.Acquire(None, BufferFlags.Simple)), 'System.ArgumentNullException')
 
     def test_a_dotnet_exception_from_a_library_python_code_called(self):
         import System

@@ -1,14 +1,15 @@
 // A view that passed the verifier: its geometry as a ViewLayout (which owns copies of the arrays)
 // and everything a consumer needs to read it. Consumers trust it from here on: every element lies
 // inside the exporter's memory as it was when verified (suboffset pointers are still followed
-// through the registry and bounds-checked on every access, since memory can change).
+// through the registry and bounds-checked on every access, since memory can change). A struct: it
+// only carries the verifier's result to the view that keeps it, so it costs no allocation per request.
 using NewBuffer.Geometry;
 using NewBuffer.Memory;
 
 namespace NewBuffer.Validation;
 
 /// <summary>The consumer's trusted description of a verified view.</summary>
-public sealed class VerifiedView
+public readonly struct VerifiedView
 {
     internal VerifiedView(object? obj, BufferPointer buf, ViewLayout layout, string? format, bool readOnly)
     {

@@ -40,7 +40,7 @@ public static class ViewVerifier
     public static VerifiedView Acquire(IBufferExporter exporter, BufferFlags flags, string who, out BufferView view)
     {
         view = BufferView.Acquire(exporter, flags);
-        if (!TryVerify(view, flags, who, out VerifiedView? verified, out ViewError? error))
+        if (!TryVerify(view, flags, who, out VerifiedView verified, out ViewError? error))
         {
             view.Release();
             throw error.ToException();
@@ -74,7 +74,7 @@ public static class ViewVerifier
     /// <exception cref="InvalidViewException">A rule broke.</exception>
     public static VerifiedView Verify(BufferView view, BufferFlags flags, string who)
     {
-        if (!TryVerify(view, flags, who, out VerifiedView? verified, out ViewError? error))
+        if (!TryVerify(view, flags, who, out VerifiedView verified, out ViewError? error))
         {
             throw error.ToException();
         }
@@ -87,11 +87,11 @@ public static class ViewVerifier
         BufferView view,
         BufferFlags flags,
         string who,
-        [NotNullWhen(true)] out VerifiedView? verified,
+        out VerifiedView verified,
         [NotNullWhen(false)] out ViewError? error)
     {
         ArgumentNullException.ThrowIfNull(view);
-        verified = null;
+        verified = default;
         error = null;
         ViewLayout? layout = view.VouchedLayout(flags);
         if (layout is null)

@@ -78,7 +78,6 @@ public sealed class ArrayView
     /// <summary>The view a verified export describes.</summary>
     public static ArrayView From(VerifiedView verified)
     {
-        ArgumentNullException.ThrowIfNull(verified);
         return new ArrayView(verified.Buf, verified.Layout, verified.Format ?? "B", verified.ReadOnly, trusted: true);
     }
 

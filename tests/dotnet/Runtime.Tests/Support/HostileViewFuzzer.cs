@@ -35,7 +35,7 @@ internal static class HostileViewFuzzer
         BufferFlags flags = Requests[random.Next(Requests.Length)];
         try
         {
-            if (ViewVerifier.TryVerify(view, flags, "memoryview", out VerifiedView? verified, out _))
+            if (ViewVerifier.TryVerify(view, flags, "memoryview", out VerifiedView verified, out _))
             {
                 CheckAccepted(random, ArrayView.From(verified), flags);
             }

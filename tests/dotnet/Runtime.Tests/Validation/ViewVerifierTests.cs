@@ -209,8 +209,8 @@ public class ViewVerifierTests
     public void Verify_PilRowsLargeEnough_Passes()
     {
         BufferView view = Pil(4, 1, out _);
-        Assert.That(ViewVerifier.TryVerify(view, BufferFlags.FullRO, "m", out VerifiedView? v, out _), Is.True);
-        Assert.That(v!.Layout.HasSuboffsets, Is.True);
+        Assert.That(ViewVerifier.TryVerify(view, BufferFlags.FullRO, "m", out VerifiedView v, out _), Is.True);
+        Assert.That(v.Layout.HasSuboffsets, Is.True);
     }
 
     [Test]

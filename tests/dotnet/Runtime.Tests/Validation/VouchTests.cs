@@ -36,7 +36,7 @@ public class VouchTests
             v.Layout.NDim, format, v.Layout.Shape.ToArray(), v.Layout.Strides.ToArray(), v.Layout.HasSuboffsets ? v.Layout.Suboffsets.ToArray() : null);
         // Verified without FORMAT, an itemsize-4 view reads as 'B': re-exported with FORMAT it does not verify.
         BufferFlags sourceFlags = random.Next(3) == 0 ? BufferFlags.Indirect : BufferFlags.FullRO;
-        if (!ViewVerifier.TryVerify(source, sourceFlags, "t", out VerifiedView? verified, out _))
+        if (!ViewVerifier.TryVerify(source, sourceFlags, "t", out VerifiedView verified, out _))
         {
             return;
         }
@@ -53,17 +53,17 @@ public class VouchTests
             return;
         }
 
-        bool vouchedOk = ViewVerifier.TryVerify(answer, flags, "t", out VerifiedView? vouched, out ViewError? vouchedError);
+        bool vouchedOk = ViewVerifier.TryVerify(answer, flags, "t", out VerifiedView vouched, out ViewError? vouchedError);
 
         // The same fields, unvouched (Create copies them): what full verification says.
         BufferView copy = BufferView.Create(answer.Obj, answer.Buf, answer.Len, answer.ItemSize, answer.ReadOnly, answer.NDim, answer.Format,
             answer.HasShape ? answer.Shape.ToArray() : null, answer.HasStrides ? answer.Strides.ToArray() : null, answer.HasSuboffsets ? answer.Suboffsets.ToArray() : null);
-        bool fullOk = ViewVerifier.TryVerify(copy, flags, "t", out VerifiedView? full, out ViewError? fullError);
+        bool fullOk = ViewVerifier.TryVerify(copy, flags, "t", out VerifiedView full, out ViewError? fullError);
 
         Assert.That(vouchedOk, Is.EqualTo(fullOk), $"seed {seed}: {vouchedError?.Message ?? fullError?.Message}");
         if (fullOk)
         {
-            Assert.That((vouched!.Obj, vouched.Buf, vouched.Format, vouched.ReadOnly), Is.EqualTo((full!.Obj, full.Buf, full.Format, full.ReadOnly)));
+            Assert.That((vouched.Obj, vouched.Buf, vouched.Format, vouched.ReadOnly), Is.EqualTo((full.Obj, full.Buf, full.Format, full.ReadOnly)));
             Assert.That(vouched.Layout.ItemSize, Is.EqualTo(full.Layout.ItemSize));
             Assert.That(vouched.Layout.Shape.ToArray(), Is.EqualTo(full.Layout.Shape.ToArray()));
             Assert.That(vouched.Layout.Strides.ToArray(), Is.EqualTo(full.Layout.Strides.ToArray()));
