@@ -25,6 +25,7 @@ using IronPython.Runtime;
 using Microsoft.Scripting.Runtime;
 using IronPython.Runtime.Operations;
 using IronPython.Runtime.Types;
+using NewBuffer.Geometry;
 using NewBuffer.IronPython.Exporters;
 using NewBuffer.Memory;
 using NewBuffer.Protocol;
@@ -206,7 +207,7 @@ public static partial class NewBufferModule
         public object? shape
         {
             get => ArrayField(nameof(shape), v => v.HasShape ? v.Shape.ToArray() : null);
-            set => SetArrayField(nameof(shape), value, (v, a) => v.SetShape(a));
+            set => SetArrayField(nameof(shape), value);
         }
 
         [Documentation("Address of ndim Py_ssize_t values (Py_buffer.strides), or None. Set it to an address or a tuple.")]
@@ -214,7 +215,7 @@ public static partial class NewBufferModule
         public object? strides
         {
             get => ArrayField(nameof(strides), v => v.HasStrides ? v.Strides.ToArray() : null);
-            set => SetArrayField(nameof(strides), value, (v, a) => v.SetStrides(a));
+            set => SetArrayField(nameof(strides), value);
         }
 
         [Documentation("Address of ndim Py_ssize_t values (Py_buffer.suboffsets), or None. Set it to an address or a tuple.")]
@@ -222,7 +223,7 @@ public static partial class NewBufferModule
         public object? suboffsets
         {
             get => ArrayField(nameof(suboffsets), v => v.HasSuboffsets ? v.Suboffsets.ToArray() : null);
-            set => SetArrayField(nameof(suboffsets), value, (v, a) => v.SetSuboffsets(a));
+            set => SetArrayField(nameof(suboffsets), value);
         }
 
         [Documentation("Whatever the exporter keeps for release (Py_buffer.internal).")]
@@ -456,9 +457,7 @@ public static partial class NewBufferModule
                     if (TryPending(field, out long address))
                     {
                         BufferPointer p = MemoryResolver.Resolve(address, ndim * 8L, ndim * 8L, hints, field);
-                        var values = new long[ndim];
-                        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(p.Slice(ndim * 8L)).CopyTo(values);
-                        (field switch { nameof(shape) => (Action<long[]>)view.SetShape, nameof(strides) => view.SetStrides, _ => view.SetSuboffsets })(values);
+                        WriteArray(view, field, MemoryMarshal.Cast<byte, long>(p.Slice(ndim * 8L)));
                     }
                 }
             }
@@ -530,24 +529,25 @@ public static partial class NewBufferModule
             });
         }
 
-        private void SetArrayField(string name, object? value, Action<BufferView, long[]?> write)
+        private void SetArrayField(string name, object? value)
         {
             BufferView view = Settable(name);
             _pendingAddresses?.Remove(name);
             if (value is null)
             {
-                write(view, null);
+                WriteArray(view, name, null);
             }
             else if (value is PythonTuple or PythonList)
             {
+                // Converted on the stack: the view keeps a copy (one array per field, not two).
                 var sequence = (IList<object?>)value;
-                var items = new long[sequence.Count];
+                Span<long> items = sequence.Count <= ViewLayout.MaxNDim ? stackalloc long[sequence.Count] : new long[sequence.Count];
                 for (int i = 0; i < items.Length; i++)
                 {
                     items[i] = PythonValues.ToLong(sequence[i], $"items of {name}");
                 }
 
-                write(view, items);
+                WriteArray(view, name, items);
             }
             else if (IsInteger(value))
             {
@@ -556,6 +556,40 @@ public static partial class NewBufferModule
             else
             {
                 throw PythonErrors.TypeError($"property {name} must be a Python integer, not '{PythonErrors.TypeName(value)}'");
+            }
+        }
+
+        /// <summary>Sets the array field named <paramref name="field"/> to a copy of <paramref name="values"/>, or to NULL.</summary>
+        private static void WriteArray(BufferView view, string field, ReadOnlySpan<long> values)
+        {
+            switch (field)
+            {
+                case nameof(shape):
+                    view.SetShape(values);
+                    break;
+                case nameof(strides):
+                    view.SetStrides(values);
+                    break;
+                default:
+                    view.SetSuboffsets(values);
+                    break;
+            }
+        }
+
+        /// <inheritdoc cref="WriteArray(BufferView, string, ReadOnlySpan{long})"/>
+        private static void WriteArray(BufferView view, string field, long[]? values)
+        {
+            switch (field)
+            {
+                case nameof(shape):
+                    view.SetShape(values);
+                    break;
+                case nameof(strides):
+                    view.SetStrides(values);
+                    break;
+                default:
+                    view.SetSuboffsets(values);
+                    break;
             }
         }
 

@@ -52,21 +52,33 @@ internal sealed class NativeExporter : IReclaimableExporter, IMemoryLender
             view.Format = buffer.Format;
             view.NDim = buffer.NumOfDims;
             view.Len = (long)buffer.ItemCount * buffer.ItemSize;
-            long[]? shape = ToLongs(buffer.Shape);
-            if (shape is null && flags.WantsShape())
+            // Converted on the stack: the view keeps a copy (one array per field, not two).
+            Span<long> scratch = stackalloc long[ViewLayout.MaxNDim];
+            if (buffer.Shape is { } shape)
             {
-                shape = view.NDim == 0 ? [] : [buffer.ItemCount];
+                view.SetShape(ToLongs(shape, scratch));
+            }
+            else if (flags.WantsShape())
+            {
+                scratch[0] = buffer.ItemCount;
+                view.SetShape(scratch[..Math.Clamp(view.NDim, 0, 1)]);
             }
 
-            long[]? strides = ToLongs(buffer.Strides);
-            if (strides is null && shape is not null && flags.WantsStrides())
+            if (buffer.Strides is { } strides)
             {
-                strides = ViewLayout.ContiguousStrides(shape, buffer.ItemSize);
+                view.SetStrides(ToLongs(strides, scratch));
+            }
+            else if (view.HasShape && flags.WantsStrides())
+            {
+                // No strides from IronPython means C-contiguous items (its buffer interface's rule).
+                scratch[0] = buffer.ItemSize;
+                view.SetStrides(buffer.Shape is null ? scratch[..Math.Clamp(view.NDim, 0, 1)] : ViewLayout.ContiguousStrides(view.Shape, buffer.ItemSize));
             }
 
-            view.SetShape(shape);
-            view.SetStrides(strides);
-            view.SetSuboffsets(ToLongs(buffer.SubOffsets));
+            if (buffer.SubOffsets is { } suboffsets)
+            {
+                view.SetSuboffsets(ToLongs(suboffsets, scratch));
+            }
         }
         catch
         {
@@ -140,14 +152,10 @@ internal sealed class NativeExporter : IReclaimableExporter, IMemoryLender
         buffer?.Dispose();
     }
 
-    private static long[]? ToLongs(System.Collections.Generic.IReadOnlyList<int>? values)
+    /// <summary><paramref name="values"/> as longs, in <paramref name="scratch"/> when they fit.</summary>
+    private static ReadOnlySpan<long> ToLongs(System.Collections.Generic.IReadOnlyList<int> values, Span<long> scratch)
     {
-        if (values is null)
-        {
-            return null;
-        }
-
-        var result = new long[values.Count];
+        Span<long> result = values.Count <= scratch.Length ? scratch[..values.Count] : new long[values.Count];
         for (int i = 0; i < result.Length; i++)
         {
             result[i] = values[i];

@@ -226,6 +226,27 @@ public sealed class BufferView
         _vouchedLayout = null;
     }
 
+    /// <summary>Sets <c>shape</c> to a copy of <paramref name="shape"/>: a filler can convert its values on the stack.</summary>
+    public void SetShape(ReadOnlySpan<long> shape)
+    {
+        _shape = shape.ToArray();
+        _vouchedLayout = null;
+    }
+
+    /// <inheritdoc cref="SetShape(ReadOnlySpan{long})"/>
+    public void SetStrides(ReadOnlySpan<long> strides)
+    {
+        _strides = strides.ToArray();
+        _vouchedLayout = null;
+    }
+
+    /// <inheritdoc cref="SetShape(ReadOnlySpan{long})"/>
+    public void SetSuboffsets(ReadOnlySpan<long> suboffsets)
+    {
+        _suboffsets = suboffsets.ToArray();
+        _vouchedLayout = null;
+    }
+
     /// <summary>Sets the three arrays to arrays nobody changes (a layout's own), without copying them.</summary>
     internal void ShareArrays(long[]? shape, long[]? strides, long[]? suboffsets)
     {
