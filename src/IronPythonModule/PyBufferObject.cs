@@ -125,7 +125,7 @@ public static partial class NewBufferModule
                         ?? throw PythonErrors.TypeError($"property buf must be a Python integer or an object with a buffer, not '{PythonErrors.TypeName(value)}'");
                     BufferView borrowed = BufferView.Acquire(exporter, Protocol.BufferFlags.Simple);
 
-                    (_held ??= []).Add(borrowed);
+                    (_held ??= new(1)).Add(borrowed); // one buf is the usual case
                     view.Buf = borrowed.Buf;
                 }
             }
