@@ -6,6 +6,7 @@ object per line: {"workload", "impl", "median_s", "runs"}. Medians of several ru
 implementations taking turns; each run does the whole workload once. Nothing here asserts a time:
 scripts/bench turns the numbers into ratios.
 """
+import gc
 import json
 import struct
 import sys
@@ -25,6 +26,7 @@ IMPLS = [('builtin', memoryview)] + ([('newbuffer', newbuffer.memoryview)] if ne
 def median_time(fn, runs=RUNS):
     times = []
     for _ in range(runs):
+        gc.collect()
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
@@ -61,10 +63,13 @@ workloads = [
 
 def alternating_medians(fns, runs=RUNS):
     # The implementations take turns, run after run, so a slow spell of the machine falls on both
-    # sides of a ratio instead of on whichever ran during it.
+    # sides of a ratio instead of on whichever ran during it; each run starts from a collected heap,
+    # so no run pays for collecting the garbage of the runs before it (64 MiB results make that the
+    # larger part of a run, on either side).
     times = dict((impl, []) for impl in fns)
     for _ in range(runs):
         for impl, fn in fns.items():
+            gc.collect()
             start = time.perf_counter()
             fn()
             times[impl].append(time.perf_counter() - start)
