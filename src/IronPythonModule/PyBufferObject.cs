@@ -535,7 +535,7 @@ public static partial class NewBufferModule
             _pendingAddresses?.Remove(name);
             if (value is null)
             {
-                WriteArray(view, name, null);
+                WriteArray(view, name, default, isNull: true);
             }
             else if (value is PythonTuple or PythonList)
             {
@@ -559,33 +559,26 @@ public static partial class NewBufferModule
             }
         }
 
-        /// <summary>Sets the array field named <paramref name="field"/> to a copy of <paramref name="values"/>, or to NULL.</summary>
-        private static void WriteArray(BufferView view, string field, ReadOnlySpan<long> values)
+        /// <summary>Sets the array field named <paramref name="field"/> to a copy of <paramref name="values"/>, or to NULL
+        /// when <paramref name="isNull"/>: a span cannot say NULL, which is not an empty array (a 0-d view's shape is empty).</summary>
+        private static void WriteArray(BufferView view, string field, ReadOnlySpan<long> values, bool isNull = false)
         {
             switch (field)
             {
+                case nameof(shape) when isNull:
+                    view.SetShape(null);
+                    break;
                 case nameof(shape):
                     view.SetShape(values);
+                    break;
+                case nameof(strides) when isNull:
+                    view.SetStrides(null);
                     break;
                 case nameof(strides):
                     view.SetStrides(values);
                     break;
-                default:
-                    view.SetSuboffsets(values);
-                    break;
-            }
-        }
-
-        /// <inheritdoc cref="WriteArray(BufferView, string, ReadOnlySpan{long})"/>
-        private static void WriteArray(BufferView view, string field, long[]? values)
-        {
-            switch (field)
-            {
-                case nameof(shape):
-                    view.SetShape(values);
-                    break;
-                case nameof(strides):
-                    view.SetStrides(values);
+                case nameof(suboffsets) when isNull:
+                    view.SetSuboffsets(null);
                     break;
                 default:
                     view.SetSuboffsets(values);
