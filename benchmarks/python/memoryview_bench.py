@@ -23,15 +23,24 @@ RUNS = 3 if QUICK else 5
 IMPLS = [('builtin', memoryview)] + ([('newbuffer', newbuffer.memoryview)] if newbuffer else [])
 
 
-def median_time(fn, runs=RUNS):
-    times = []
+def medians(fns, runs=RUNS):
+    """The median time of each of fns ({impl: fn}). The implementations take turns, run after run,
+    so a slow spell of the machine falls on both sides of a ratio instead of on whichever ran during
+    it; each run starts from a collected heap, so no run pays for collecting the garbage of the runs
+    before it (64 MiB results make that the larger part of a run, on either side)."""
+    times = dict((impl, []) for impl in fns)
     for _ in range(runs):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    times.sort()
-    return times[len(times) // 2]
+        for impl, fn in fns.items():
+            gc.collect()
+            start = time.perf_counter()
+            fn()
+            times[impl].append(time.perf_counter() - start)
+    return dict((impl, sorted(t)[len(t) // 2]) for impl, t in times.items())
+
+
+def report_all(workload, fns):
+    for impl, seconds in sorted(medians(fns).items()):
+        report(workload, impl, seconds)
 
 
 def report(workload, impl, seconds, runs=RUNS):
@@ -61,21 +70,6 @@ workloads = [
     ('100k cast() chains', lambda mv: (lambda m=mv(bytearray(64)): lambda: [m.cast('i').cast('B', [8, 8]).cast('B') for _ in range(100000 // SCALE)])()),
 ]
 
-def alternating_medians(fns, runs=RUNS):
-    # The implementations take turns, run after run, so a slow spell of the machine falls on both
-    # sides of a ratio instead of on whichever ran during it; each run starts from a collected heap,
-    # so no run pays for collecting the garbage of the runs before it (64 MiB results make that the
-    # larger part of a run, on either side).
-    times = dict((impl, []) for impl in fns)
-    for _ in range(runs):
-        for impl, fn in fns.items():
-            gc.collect()
-            start = time.perf_counter()
-            fn()
-            times[impl].append(time.perf_counter() - start)
-    return dict((impl, sorted(t)[len(t) // 2]) for impl, t in times.items())
-
-
 for name, make in workloads:
     fns = {}
     for impl, mv in IMPLS:
@@ -85,8 +79,7 @@ for name, make in workloads:
             fns[impl] = fn
         except Exception as e:
             print(json.dumps({'workload': name, 'impl': impl, 'error': '%s: %s' % (type(e).__name__, e)}))
-    for impl, seconds in sorted(alternating_medians(fns).items()):
-        report(name, impl, seconds)
+    report_all(name, fns)
 
 # Beyond the builtin: a transposed 2048x2048 float64 view (Fortran strides) copied out in C order,
 # and the allocation of 1000 casts of a 64 MiB view (slicing and casting never copy data). No
@@ -94,7 +87,7 @@ for name, make in workloads:
 n = 2048 // (4 if QUICK else 1)
 grid = bytearray(struct.pack('d', 3.0) * (n * n))
 transposed = "tobytes('C') transposed %dx%d float64 (builtin: the same bytes untransposed)" % (n, n)
-report(transposed, 'builtin', median_time(lambda: memoryview(grid).tobytes()))
+copies = {'builtin': lambda: memoryview(grid).tobytes()}
 if newbuffer:
 
     class Transposed(newbuffer.BufferMixin):
@@ -109,7 +102,9 @@ if newbuffer:
             view.strides = (8, 8 * n)
 
     t = newbuffer.memoryview(Transposed())
-    report(transposed, 'newbuffer', median_time(lambda: t.tobytes('C')))
+    copies['newbuffer'] = lambda: t.tobytes('C')
+report_all(transposed, copies)
+if newbuffer:
     try:
         import clr
         from System import GC
@@ -134,7 +129,6 @@ if newbuffer:
         count = 1000000 // SCALE
         dotnet = Array.CreateInstance(Double, count)
         same = bytearray(struct.pack('d', 0.0) * count)
-        for label, make in (('double[]', lambda: newbuffer.memoryview(dotnet)), ('bytearray', lambda: newbuffer.memoryview(same).cast('d'))):
-            m = make()
-            report('.NET tolist() 1M float64', label, median_time(m.tolist))
-            report('.NET tobytes() 1M float64', label, median_time(m.tobytes))
+        views = {'double[]': newbuffer.memoryview(dotnet), 'bytearray': newbuffer.memoryview(same).cast('d')}
+        report_all('.NET tolist() 1M float64', dict((label, m.tolist) for label, m in views.items()))
+        report_all('.NET tobytes() 1M float64', dict((label, m.tobytes) for label, m in views.items()))
