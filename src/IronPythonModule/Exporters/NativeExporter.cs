@@ -71,8 +71,10 @@ internal sealed class NativeExporter : IReclaimableExporter, IMemoryLender
             else if (view.HasShape && flags.WantsStrides())
             {
                 // No strides from IronPython means C-contiguous items (its buffer interface's rule).
-                scratch[0] = buffer.ItemSize;
-                view.SetStrides(buffer.Shape is null ? scratch[..Math.Clamp(view.NDim, 0, 1)] : ViewLayout.ContiguousStrides(view.Shape, buffer.ItemSize));
+                ReadOnlySpan<long> shown = view.Shape;
+                Span<long> contiguous = Room(scratch, shown.Length);
+                ViewLayout.ContiguousStrides(shown, buffer.ItemSize, contiguous);
+                view.SetStrides(contiguous);
             }
 
             if (buffer.SubOffsets is { } suboffsets)
@@ -155,7 +157,7 @@ internal sealed class NativeExporter : IReclaimableExporter, IMemoryLender
     /// <summary><paramref name="values"/> as longs, in <paramref name="scratch"/> when they fit.</summary>
     private static ReadOnlySpan<long> ToLongs(System.Collections.Generic.IReadOnlyList<int> values, Span<long> scratch)
     {
-        Span<long> result = values.Count <= scratch.Length ? scratch[..values.Count] : new long[values.Count];
+        Span<long> result = Room(scratch, values.Count);
         for (int i = 0; i < result.Length; i++)
         {
             result[i] = values[i];
@@ -163,4 +165,7 @@ internal sealed class NativeExporter : IReclaimableExporter, IMemoryLender
 
         return result;
     }
+
+    /// <summary><paramref name="count"/> longs: the start of <paramref name="scratch"/>, or a new array past its length.</summary>
+    private static Span<long> Room(Span<long> scratch, int count) => count <= scratch.Length ? scratch[..count] : new long[count];
 }

@@ -99,6 +99,15 @@ public sealed class ViewLayout
     public static long[] ContiguousStrides(ReadOnlySpan<long> shape, long itemSize, Order order = Order.C)
     {
         var strides = new long[shape.Length];
+        ContiguousStrides(shape, itemSize, strides, order);
+        return strides;
+    }
+
+    /// <summary>Writes the strides of a contiguous view of <paramref name="shape"/> into <paramref name="strides"/>
+    /// (as long as <paramref name="shape"/>), so a caller can keep them on the stack.</summary>
+    public static void ContiguousStrides(ReadOnlySpan<long> shape, long itemSize, Span<long> strides, Order order = Order.C)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(strides.Length, shape.Length, nameof(strides));
         long step = itemSize;
         if (order == Order.Fortran)
         {
@@ -116,8 +125,6 @@ public sealed class ViewLayout
                 step *= Math.Max(shape[i], 1);
             }
         }
-
-        return strides;
     }
 
     /// <summary>Whether the view is contiguous in <paramref name="order"/> (Any: in either).</summary>

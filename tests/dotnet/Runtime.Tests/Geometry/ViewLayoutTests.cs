@@ -42,6 +42,15 @@ public class ViewLayoutTests
     }
 
     [Test]
+    public void ContiguousStrides_IntoCallersSpan_SameAsTheArray_AndOnlyOfTheShapesLength()
+    {
+        Span<long> strides = stackalloc long[3];
+        ViewLayout.ContiguousStrides([2, 3, 4], 8, strides, Order.Fortran);
+        Assert.That(strides.ToArray(), Is.EqualTo(new long[] { 8, 16, 48 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ViewLayout.ContiguousStrides([2, 3], 8, new long[3]));
+    }
+
+    [Test]
     public void Extent_NegativeAndPositiveStrides_SpansBothWays()
     {
         var layout = new ViewLayout(4, [3, 2], [-16, 4]);
