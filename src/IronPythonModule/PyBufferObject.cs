@@ -544,7 +544,9 @@ public static partial class NewBufferModule
                 Span<long> items = sequence.Count <= ViewLayout.MaxNDim ? stackalloc long[sequence.Count] : new long[sequence.Count];
                 for (int i = 0; i < items.Length; i++)
                 {
-                    items[i] = PythonValues.ToLong(sequence[i], $"items of {name}");
+                    // A Python int needs no __index__, and no error message built for an error it cannot raise.
+                    object? item = sequence[i];
+                    items[i] = item is int small ? small : PythonValues.ToLong(item, $"items of {name}");
                 }
 
                 WriteArray(view, name, items);
